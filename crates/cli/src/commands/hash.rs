@@ -1,0 +1,10 @@
+//! `interdict hash` (not built yet).
+
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`interdict hash` is not available in this build yet")
+}

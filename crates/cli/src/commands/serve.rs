@@ -1,0 +1,10 @@
+//! `interdict serve` (not built yet).
+
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`interdict serve` is not available in this build yet")
+}

@@ -1,0 +1,1 @@
+//! interdict-edifact (being written).

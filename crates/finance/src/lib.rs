@@ -1,0 +1,1 @@
+//! interdict-finance (being written).

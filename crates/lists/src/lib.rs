@@ -1,0 +1,1 @@
+//! interdict-lists (being written).

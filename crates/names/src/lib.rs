@@ -1,0 +1,1 @@
+//! interdict-names (being written).

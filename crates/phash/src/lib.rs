@@ -1,0 +1,1 @@
+//! interdict-phash (being written).

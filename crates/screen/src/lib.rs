@@ -1,0 +1,1 @@
+//! interdict-screen (being written).

@@ -1,0 +1,1 @@
+//! interdict-server (being written).

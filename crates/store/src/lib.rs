@@ -1,0 +1,1 @@
+//! interdict-store (being written).

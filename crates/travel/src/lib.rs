@@ -1,0 +1,1 @@
+//! interdict-travel (being written).
