@@ -1,0 +1,640 @@
+//! [`HashIndex`]: exact radius search over 256-bit hashes by multi-index hashing (MIH), with a brute-force path
+//! for small sets, incremental add and remove, and a compact on-disk format.
+//!
+//! # How it works
+//! The 256 bits are cut into 16 chunks of 16 bits. If two hashes differ in at most `r` bits, at least one chunk
+//! differs in at most `floor(r / 16)` bits (pigeonhole), so probing every chunk table with all values within that
+//! chunk radius finds every match; candidates are then checked on all 256 bits. For `r = 31` this is 16 x 17
+//! bucket probes. A candidate seen in several tables is reported once (only from the first table where its
+//! chunk is within the chunk radius). Each table is a bucket array (counting sort): `offsets[65537]` and the
+//! entry numbers in bucket order.
+//!
+//! Added hashes go to a small unindexed tail, searched by brute force, and are merged into the tables when the
+//! tail grows past a fraction of the indexed part. Removed entries are marked and skipped; [`HashIndex::compact`]
+//! (or saving) drops them.
+//!
+//! # File format (little-endian)
+//! `b"IDPDQIX1"`, `count: u64`, `id_bytes: u64`, `count` hashes (4 x u64 limbs each), `count` id end offsets
+//! (`u64`, cumulative), then the UTF-8 ids concatenated. Tables are rebuilt on load (a counting sort, in
+//! parallel), which is faster than reading them and keeps the file at ~32 bytes plus the id per hash.
+
+use crate::error::PhashError;
+use crate::hash256::PdqHash;
+use rayon::prelude::*;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::Path;
+
+const MAGIC: &[u8; 8] = b"IDPDQIX1";
+const CHUNKS: usize = 16;
+const BUCKETS: usize = 1 << 16;
+
+/// One search result: the entry's id and its Hamming distance to the query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexMatch<'a> {
+    /// The id given when the hash was added.
+    pub id: &'a str,
+    /// Entry number (stable until [`HashIndex::compact`]).
+    pub entry: u32,
+    /// Hamming distance, 0..=256.
+    pub distance: u32,
+}
+
+/// How a query was answered (for tests and benchmarks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchPath {
+    /// Every entry compared.
+    BruteForce,
+    /// Multi-index hashing over the tables plus a scan of the unindexed tail.
+    MultiIndex,
+}
+
+/// The bucket tables for the first `indexed` entries.
+#[derive(Debug, Default, Clone)]
+struct Tables {
+    indexed: usize,
+    /// `CHUNKS` arrays of `BUCKETS + 1` offsets.
+    offsets: Vec<Vec<u32>>,
+    /// `CHUNKS` arrays of entry numbers in bucket order.
+    entries: Vec<Vec<u32>>,
+}
+
+/// A radius-searchable set of 256-bit hashes with string ids. Build it with [`HashIndex::new`] and
+/// [`HashIndex::add`] (or [`HashIndex::from_entries`]), query with [`HashIndex::search`]; it is `Send + Sync`,
+/// so one instance can serve many threads behind an `Arc`.
+#[derive(Debug, Clone)]
+pub struct HashIndex {
+    hashes: Vec<PdqHash>,
+    id_ends: Vec<u64>,
+    id_blob: String,
+    removed: Vec<bool>,
+    removed_count: usize,
+    tables: Tables,
+    /// Below this many entries the index is searched by brute force and no tables are kept.
+    brute_force_below: usize,
+}
+
+impl Default for HashIndex {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[inline]
+fn chunk(h: &PdqHash, t: usize) -> usize {
+    ((h.limbs[t / 4] >> (16 * (t % 4))) & 0xFFFF) as usize
+}
+
+/// All 16-bit masks with at most `radius` bits set, by increasing popcount.
+fn masks_within(radius: u32) -> Vec<u16> {
+    let mut masks: Vec<u16> = (0..=u16::MAX)
+        .filter(|m| m.count_ones() <= radius)
+        .collect();
+    masks.sort_by_key(|m| m.count_ones());
+    masks
+}
+
+impl HashIndex {
+    /// An empty index.
+    pub fn new() -> Self {
+        HashIndex {
+            hashes: Vec::new(),
+            id_ends: Vec::new(),
+            id_blob: String::new(),
+            removed: Vec::new(),
+            removed_count: 0,
+            tables: Tables::default(),
+            brute_force_below: 2048,
+        }
+    }
+
+    /// Builds an index from `(id, hash)` pairs in one go (tables built once, in parallel).
+    pub fn from_entries<I, S>(entries: I) -> Self
+    where
+        I: IntoIterator<Item = (S, PdqHash)>,
+        S: AsRef<str>,
+    {
+        let mut index = HashIndex::new();
+        for (id, hash) in entries {
+            index.push(id.as_ref(), hash);
+        }
+        index.rebuild_tables();
+        index
+    }
+
+    /// Sets the size below which queries scan every entry (default 2048); mainly for tests.
+    pub fn with_brute_force_below(mut self, n: usize) -> Self {
+        self.brute_force_below = n;
+        self.rebuild_tables();
+        self
+    }
+
+    fn push(&mut self, id: &str, hash: PdqHash) -> u32 {
+        let entry = self.hashes.len() as u32;
+        self.hashes.push(hash);
+        self.id_blob.push_str(id);
+        self.id_ends.push(self.id_blob.len() as u64);
+        self.removed.push(false);
+        entry
+    }
+
+    /// Adds a hash under `id` (ids need not be unique) and returns its entry number. Cheap: the entry is searched
+    /// by brute force until the unindexed tail is merged into the tables.
+    pub fn add(&mut self, id: &str, hash: PdqHash) -> u32 {
+        let entry = self.push(id, hash);
+        self.maybe_merge();
+        entry
+    }
+
+    /// Marks every entry with this id as removed; returns how many. O(entries) over the id list, no rebuild.
+    pub fn remove(&mut self, id: &str) -> usize {
+        let mut n = 0;
+        for entry in 0..self.hashes.len() {
+            if !self.removed[entry] && self.id(entry as u32) == id {
+                self.removed[entry] = true;
+                n += 1;
+            }
+        }
+        self.removed_count += n;
+        n
+    }
+
+    /// Number of live (not removed) entries.
+    pub fn len(&self) -> usize {
+        self.hashes.len() - self.removed_count
+    }
+
+    /// Whether there are no live entries.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The id of an entry.
+    pub fn id(&self, entry: u32) -> &str {
+        let e = entry as usize;
+        let start = if e == 0 {
+            0
+        } else {
+            self.id_ends[e - 1] as usize
+        };
+        &self.id_blob[start..self.id_ends[e] as usize]
+    }
+
+    /// The hash of an entry.
+    pub fn hash(&self, entry: u32) -> PdqHash {
+        self.hashes[entry as usize]
+    }
+
+    /// Live entries as `(id, hash)`.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, PdqHash)> + '_ {
+        (0..self.hashes.len() as u32)
+            .filter(|&e| !self.removed[e as usize])
+            .map(|e| (self.id(e), self.hash(e)))
+    }
+
+    /// Drops removed entries and rebuilds the tables (entry numbers change).
+    pub fn compact(&mut self) {
+        if self.removed_count > 0 {
+            let live: Vec<(String, PdqHash)> =
+                self.iter().map(|(id, h)| (id.to_string(), h)).collect();
+            *self = HashIndex {
+                brute_force_below: self.brute_force_below,
+                ..HashIndex::from_entries(live)
+            };
+        }
+        self.rebuild_tables();
+    }
+
+    fn maybe_merge(&mut self) {
+        let n = self.hashes.len();
+        if n < self.brute_force_below {
+            if self.tables.indexed > 0 {
+                self.tables = Tables::default();
+            }
+            return;
+        }
+        let tail = n - self.tables.indexed;
+        if tail > 1024.max(self.tables.indexed / 8) {
+            self.rebuild_tables();
+        }
+    }
+
+    fn rebuild_tables(&mut self) {
+        let n = self.hashes.len();
+        if n < self.brute_force_below {
+            self.tables = Tables::default();
+            return;
+        }
+        let hashes = &self.hashes;
+        let built: Vec<(Vec<u32>, Vec<u32>)> = (0..CHUNKS)
+            .into_par_iter()
+            .map(|t| {
+                let mut offsets = vec![0u32; BUCKETS + 1];
+                for h in hashes {
+                    offsets[chunk(h, t) + 1] += 1;
+                }
+                for b in 0..BUCKETS {
+                    offsets[b + 1] += offsets[b];
+                }
+                let mut cursor = offsets.clone();
+                let mut entries = vec![0u32; n];
+                for (e, h) in hashes.iter().enumerate() {
+                    let c = chunk(h, t);
+                    entries[cursor[c] as usize] = e as u32;
+                    cursor[c] += 1;
+                }
+                (offsets, entries)
+            })
+            .collect();
+        let (offsets, entries) = built.into_iter().unzip();
+        self.tables = Tables {
+            indexed: n,
+            offsets,
+            entries,
+        };
+    }
+
+    /// Which path a search at `radius` takes.
+    pub fn search_path(&self, radius: u32) -> SearchPath {
+        if self.tables.indexed == 0 {
+            return SearchPath::BruteForce;
+        }
+        let chunk_radius = radius / CHUNKS as u32;
+        let probes: usize = (0..=chunk_radius.min(16) as usize)
+            .map(|k| binomial(16, k))
+            .sum();
+        let per_bucket = self.tables.indexed as f64 / BUCKETS as f64;
+        let mih_cost = (CHUNKS * probes) as f64 * (4.0 + per_bucket);
+        if mih_cost < self.hashes.len() as f64 {
+            SearchPath::MultiIndex
+        } else {
+            SearchPath::BruteForce
+        }
+    }
+
+    /// Every live entry within `radius` bits of `query`, nearest first (ties by entry number).
+    ///
+    /// # Errors
+    /// [`PhashError::Radius`] for a radius above 255.
+    pub fn search(&self, query: &PdqHash, radius: u32) -> Result<Vec<IndexMatch<'_>>, PhashError> {
+        self.search_with(query, radius, self.search_path(radius))
+    }
+
+    /// Search by a chosen path (tests and benchmarks compare the two). `MultiIndex` on an index without tables
+    /// falls back to brute force.
+    ///
+    /// # Errors
+    /// [`PhashError::Radius`] for a radius above 255.
+    pub fn search_with(
+        &self,
+        query: &PdqHash,
+        radius: u32,
+        path: SearchPath,
+    ) -> Result<Vec<IndexMatch<'_>>, PhashError> {
+        if radius > 255 {
+            return Err(PhashError::Radius { radius });
+        }
+        let path = if self.tables.indexed == 0 {
+            SearchPath::BruteForce
+        } else {
+            path
+        };
+        let mut found: Vec<(u32, u32)> = Vec::new();
+        match path {
+            SearchPath::BruteForce => self.scan(query, radius, 0, &mut found),
+            SearchPath::MultiIndex => {
+                self.probe_tables(query, radius, &mut found);
+                self.scan(query, radius, self.tables.indexed, &mut found);
+            }
+        }
+        found.sort_unstable_by_key(|&(entry, d)| (d, entry));
+        Ok(found
+            .into_iter()
+            .map(|(entry, distance)| IndexMatch {
+                id: self.id(entry),
+                entry,
+                distance,
+            })
+            .collect())
+    }
+
+    /// Searches many queries in parallel (rayon), results in query order.
+    ///
+    /// # Errors
+    /// [`PhashError::Radius`] for a radius above 255.
+    pub fn search_many(
+        &self,
+        queries: &[PdqHash],
+        radius: u32,
+    ) -> Result<Vec<Vec<IndexMatch<'_>>>, PhashError> {
+        queries.par_iter().map(|q| self.search(q, radius)).collect()
+    }
+
+    /// Brute-force search over every live entry (the oracle the index is tested against).
+    pub fn search_brute_force(&self, query: &PdqHash, radius: u32) -> Vec<IndexMatch<'_>> {
+        let mut found = Vec::new();
+        self.scan(query, radius, 0, &mut found);
+        found.sort_unstable_by_key(|&(entry, d)| (d, entry));
+        found
+            .into_iter()
+            .map(|(entry, distance)| IndexMatch {
+                id: self.id(entry),
+                entry,
+                distance,
+            })
+            .collect()
+    }
+
+    fn scan(&self, query: &PdqHash, radius: u32, from: usize, found: &mut Vec<(u32, u32)>) {
+        for (e, h) in self.hashes.iter().enumerate().skip(from) {
+            let d = h.distance(query);
+            if d <= radius && !self.removed[e] {
+                found.push((e as u32, d));
+            }
+        }
+    }
+
+    fn probe_tables(&self, query: &PdqHash, radius: u32, found: &mut Vec<(u32, u32)>) {
+        let chunk_radius = radius / CHUNKS as u32;
+        let masks = masks_within(chunk_radius);
+        let qchunks: [usize; CHUNKS] = std::array::from_fn(|t| chunk(query, t));
+        for t in 0..CHUNKS {
+            let offsets = &self.tables.offsets[t];
+            let entries = &self.tables.entries[t];
+            for &m in &masks {
+                let b = qchunks[t] ^ m as usize;
+                for &e in &entries[offsets[b] as usize..offsets[b + 1] as usize] {
+                    let h = &self.hashes[e as usize];
+                    let d = h.distance(query);
+                    if d <= radius
+                        && !self.removed[e as usize]
+                        && (0..t).all(|p| {
+                            ((chunk(h, p) ^ qchunks[p]) as u16).count_ones() > chunk_radius
+                        })
+                    {
+                        found.push((e, d));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes the index (live entries only) to `path`.
+    ///
+    /// # Errors
+    /// [`PhashError::Io`] naming the file.
+    pub fn save(&self, path: &Path) -> Result<(), PhashError> {
+        let io = |source| PhashError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let file = std::fs::File::create(path).map_err(io)?;
+        let mut w = BufWriter::with_capacity(1 << 20, file);
+        let live: Vec<u32> = (0..self.hashes.len() as u32)
+            .filter(|&e| !self.removed[e as usize])
+            .collect();
+        let id_bytes: u64 = live.iter().map(|&e| self.id(e).len() as u64).sum();
+        w.write_all(MAGIC).map_err(io)?;
+        w.write_all(&(live.len() as u64).to_le_bytes())
+            .map_err(io)?;
+        w.write_all(&id_bytes.to_le_bytes()).map_err(io)?;
+        let mut buf = Vec::with_capacity(1 << 16);
+        for &e in &live {
+            for limb in self.hashes[e as usize].limbs {
+                buf.extend_from_slice(&limb.to_le_bytes());
+            }
+            if buf.len() >= 1 << 16 {
+                w.write_all(&buf).map_err(io)?;
+                buf.clear();
+            }
+        }
+        let mut end = 0u64;
+        for &e in &live {
+            end += self.id(e).len() as u64;
+            buf.extend_from_slice(&end.to_le_bytes());
+            if buf.len() >= 1 << 16 {
+                w.write_all(&buf).map_err(io)?;
+                buf.clear();
+            }
+        }
+        w.write_all(&buf).map_err(io)?;
+        for &e in &live {
+            w.write_all(self.id(e).as_bytes()).map_err(io)?;
+        }
+        w.flush().map_err(io)
+    }
+
+    /// Loads an index written by [`HashIndex::save`], rebuilding its tables.
+    ///
+    /// # Errors
+    /// [`PhashError::Io`] when the file cannot be read, [`PhashError::IndexFormat`] (with the byte offset) when it
+    /// is truncated or malformed.
+    pub fn load(path: &Path) -> Result<Self, PhashError> {
+        let file = std::fs::File::open(path).map_err(|source| PhashError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        Self::read_from(BufReader::with_capacity(1 << 20, file), len).map_err(|reason| {
+            PhashError::IndexFormat {
+                path: path.to_path_buf(),
+                reason,
+            }
+        })
+    }
+
+    /// Parses the file format from bytes in memory (used by the fuzz target).
+    ///
+    /// # Errors
+    /// A description of the first problem, with its byte offset.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+        Self::read_from(bytes, bytes.len() as u64)
+    }
+
+    fn read_from(mut r: impl Read, file_len: u64) -> Result<Self, String> {
+        let mut header = [0u8; 24];
+        r.read_exact(&mut header)
+            .map_err(|_| "truncated header (need 24 bytes at offset 0)".to_string())?;
+        if &header[..8] != MAGIC {
+            return Err("bad magic at offset 0 (expected IDPDQIX1)".into());
+        }
+        let count = u64::from_le_bytes(header[8..16].try_into().expect("8 bytes"));
+        let id_bytes = u64::from_le_bytes(header[16..24].try_into().expect("8 bytes"));
+        let expected = count
+            .checked_mul(40)
+            .and_then(|x| x.checked_add(24))
+            .and_then(|x| x.checked_add(id_bytes));
+        if expected != Some(file_len) {
+            return Err(format!(
+                "size mismatch: header says {count} hashes and {id_bytes} id bytes, file has {file_len} bytes"
+            ));
+        }
+        if count > u64::from(u32::MAX) {
+            return Err(format!("too many entries ({count}) at offset 8"));
+        }
+        let count = count as usize;
+        let mut raw = vec![0u8; count * 32];
+        r.read_exact(&mut raw)
+            .map_err(|e| format!("hashes at offset 24: {e}"))?;
+        let hashes: Vec<PdqHash> = raw
+            .chunks_exact(32)
+            .map(|c| {
+                PdqHash::from_limbs(std::array::from_fn(|i| {
+                    u64::from_le_bytes(c[i * 8..i * 8 + 8].try_into().expect("8"))
+                }))
+            })
+            .collect();
+        let mut raw = vec![0u8; count * 8];
+        let ends_at = 24 + count as u64 * 32;
+        r.read_exact(&mut raw)
+            .map_err(|e| format!("id offsets at offset {ends_at}: {e}"))?;
+        let id_ends: Vec<u64> = raw
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().expect("8")))
+            .collect();
+        let mut prev = 0u64;
+        for (i, &end) in id_ends.iter().enumerate() {
+            if end < prev || end > id_bytes {
+                return Err(format!(
+                    "id offset {i} at byte {} is out of order or out of range",
+                    ends_at + 8 * i as u64
+                ));
+            }
+            prev = end;
+        }
+        if prev != id_bytes {
+            return Err(format!(
+                "id offsets end at {prev}, header says {id_bytes} id bytes"
+            ));
+        }
+        let mut blob = vec![0u8; id_bytes as usize];
+        let blob_at = ends_at + count as u64 * 8;
+        r.read_exact(&mut blob)
+            .map_err(|e| format!("ids at offset {blob_at}: {e}"))?;
+        let id_blob = String::from_utf8(blob)
+            .map_err(|e| format!("ids at offset {blob_at} are not UTF-8: {e}"))?;
+        let mut start = 0usize;
+        for (i, &end) in id_ends.iter().enumerate() {
+            if !id_blob.is_char_boundary(start) || !id_blob.is_char_boundary(end as usize) {
+                return Err(format!("id {i} splits a UTF-8 character"));
+            }
+            start = end as usize;
+        }
+        let mut index = HashIndex {
+            removed: vec![false; count],
+            hashes,
+            id_ends,
+            id_blob,
+            ..HashIndex::new()
+        };
+        index.rebuild_tables();
+        Ok(index)
+    }
+}
+
+fn binomial(n: usize, k: usize) -> usize {
+    (0..k).fold(1, |acc, i| acc * (n - i) / (i + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(limbs: [u64; 4]) -> PdqHash {
+        PdqHash::from_limbs(limbs)
+    }
+
+    #[test]
+    fn small_sets_use_brute_force_and_large_ones_mih() {
+        let small = HashIndex::from_entries((0..10u64).map(|i| (format!("s{i}"), h([i, 0, 0, 0]))));
+        assert_eq!(small.search_path(31), SearchPath::BruteForce);
+        let large = HashIndex::from_entries((0..5000u64).map(|i| {
+            (
+                format!("l{i}"),
+                h([i * 0x9E37_79B9_7F4A_7C15, i, !i, i << 7]),
+            )
+        }));
+        assert_eq!(large.search_path(31), SearchPath::MultiIndex);
+        assert_eq!(large.search_path(200), SearchPath::BruteForce);
+    }
+
+    #[test]
+    fn search_table() {
+        let base = h([0, 0, 0, 0]);
+        let entries = vec![
+            ("same", base),
+            ("one-bit", h([1, 0, 0, 0])),
+            ("31-bits", h([(1 << 31) - 1, 0, 0, 0])),
+            ("32-bits", h([0, u64::from(u32::MAX), 0, 0])),
+            (
+                "spread-31",
+                h([
+                    0x0101_0101_0101_0101,
+                    0x0101_0101_0101_0101,
+                    0x0101_0101_0101_0101,
+                    0x0001_0101_0101_0101,
+                ]),
+            ),
+        ];
+        for brute_below in [0usize, 1_000_000] {
+            let index =
+                HashIndex::from_entries(entries.clone()).with_brute_force_below(brute_below);
+            let path = if brute_below == 0 {
+                SearchPath::MultiIndex
+            } else {
+                SearchPath::BruteForce
+            };
+            let ids = |r| {
+                index
+                    .search_with(&base, r, path)
+                    .unwrap()
+                    .iter()
+                    .map(|m| (m.id.to_string(), m.distance))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(ids(0), vec![("same".to_string(), 0)]);
+            assert_eq!(ids(1).len(), 2);
+            let at31 = ids(31);
+            assert_eq!(at31.len(), 4, "{at31:?}");
+            assert_eq!(
+                at31[2..].iter().map(|x| x.1).collect::<Vec<_>>(),
+                vec![31, 31]
+            );
+            assert_eq!(ids(32).len(), 5);
+        }
+    }
+
+    #[test]
+    fn add_remove_and_compact() {
+        let mut index = HashIndex::new().with_brute_force_below(0);
+        for i in 0..3000u64 {
+            index.add(&format!("e{i}"), h([i, i.rotate_left(17), !i, i ^ 0xFFFF]));
+        }
+        let q = h([42, 42u64.rotate_left(17), !42, 42 ^ 0xFFFF]);
+        assert_eq!(index.search(&q, 0).unwrap()[0].id, "e42");
+        assert_eq!(index.remove("e42"), 1);
+        assert!(index.search(&q, 0).unwrap().is_empty());
+        assert_eq!(index.len(), 2999);
+        index.compact();
+        assert_eq!(index.len(), 2999);
+        assert!(index.search(&q, 0).unwrap().is_empty());
+        assert!(matches!(
+            index.search(&q, 256),
+            Err(PhashError::Radius { radius: 256 })
+        ));
+    }
+
+    #[test]
+    fn malformed_files_are_errors() {
+        let cases: &[&[u8]] = &[
+            b"",
+            b"IDPDQIX1",
+            b"XXXXXXXX\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+            b"IDPDQIX1\x01\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+        ];
+        for bytes in cases {
+            assert!(HashIndex::from_bytes(bytes).is_err());
+        }
+        let empty = b"IDPDQIX1\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+        assert_eq!(HashIndex::from_bytes(empty).unwrap().len(), 0);
+    }
+}
