@@ -17,12 +17,20 @@ pub struct PartialDate {
 impl PartialDate {
     /// A date known to the year only.
     pub fn year(year: i32) -> Self {
-        PartialDate { year, month: None, day: None }
+        PartialDate {
+            year,
+            month: None,
+            day: None,
+        }
     }
 
     /// A full date. Returns `None` if the month or day is out of range.
     pub fn ymd(year: i32, month: u8, day: u8) -> Option<Self> {
-        let d = PartialDate { year, month: Some(month), day: Some(day) };
+        let d = PartialDate {
+            year,
+            month: Some(month),
+            day: Some(day),
+        };
         d.validate().ok().map(|_| d)
     }
 
@@ -31,10 +39,10 @@ impl PartialDate {
             if !(1..=12).contains(&m) {
                 return Err("month out of range");
             }
-            if let Some(d) = self.day {
-                if d == 0 || d > days_in_month(self.year, m) {
-                    return Err("day out of range");
-                }
+            if let Some(d) = self.day
+                && (d == 0 || d > days_in_month(self.year, m))
+            {
+                return Err("day out of range");
             }
         } else if self.day.is_some() {
             return Err("day without month");
@@ -76,7 +84,10 @@ impl FromStr for PartialDate {
 
     /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a time part after `T` is ignored).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = |reason| ModelError::InvalidDate { value: s.to_string(), reason };
+        let bad = |reason| ModelError::InvalidDate {
+            value: s.to_string(),
+            reason,
+        };
         let t = s.trim();
         let t = t.split('T').next().unwrap_or(t);
         let mut parts = t.split('-');
@@ -84,7 +95,9 @@ impl FromStr for PartialDate {
         if year_s.len() != 4 || !year_s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad("year must be four digits"));
         }
-        let year: i32 = year_s.parse().map_err(|_| bad("year must be four digits"))?;
+        let year: i32 = year_s
+            .parse()
+            .map_err(|_| bad("year must be four digits"))?;
         let mut num = |what: &'static str| -> Result<Option<u8>, ModelError> {
             match parts.next() {
                 None => Ok(None),
@@ -192,7 +205,10 @@ mod tests {
             ("1977-01-01-01", None),
         ];
         for (input, want) in table {
-            let got = input.parse::<PartialDate>().ok().map(|d| (d.year, d.month, d.day));
+            let got = input
+                .parse::<PartialDate>()
+                .ok()
+                .map(|d| (d.year, d.month, d.day));
             assert_eq!(&got, want, "input {input:?}");
         }
     }

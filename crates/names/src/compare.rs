@@ -1,0 +1,535 @@
+//! Comparing two prepared names: part similarity, alignment of query parts to candidate parts, the score and its
+//! explanation.
+//!
+//! Part similarity is one of a fixed set of methods, each of which the screening index can retrieve by a key
+//! (so the index never misses a pair this module would score): exact text, a shared variant-lexicon group, an
+//! equal consonant skeleton, a typo (skeletons at most one edit apart and texts at most two), an initial, or two
+//! adjacent parts written as one ("JanDaniel" / "Jan Daniel").
+//!
+//! The score is `matched / (query weight + λ · unmatched candidate weight)`: every query part counts fully,
+//! extra candidate parts (a list's fuller name) count by λ; a query part and a candidate part that both stay
+//! unmatched (a different family name) cost a further 15%; an unmatched number (II, 2) costs 30%. Weights come
+//! from each part's role and its rarity ([`PartWeights`]), so common words cannot make a strong match alone.
+
+use crate::distance::{bounded_osa, jaro_winkler, within_one_edit};
+use crate::parts::{NameClass, Part, PartRole, PreparedName};
+use serde::Serialize;
+use smallvec::SmallVec;
+
+/// How two name parts were found to agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchMethod {
+    Exact,
+    /// Both are spellings of one name in the variant lexicon (Mohammed / Mehmet).
+    Lexicon,
+    /// Same consonant skeleton (Hussein / Husain; an Arabic-script name and its Latin form).
+    Skeleton,
+    /// A spelling mistake or small variation (Scholze / Scholz).
+    Typo,
+    /// An initial standing for the name (A. / Ali).
+    Initial,
+    /// Two adjacent parts on one side written as one part on the other.
+    Merged,
+}
+
+/// Rarity of a name part: 1.0 for a distinctive part, lower for common ones ("Mohammed", "Trading", "Group").
+pub trait PartWeights {
+    fn rarity(&self, part: &Part) -> f64;
+}
+
+/// Weights used without an index: a short list of very common given names and company words counts less.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DefaultWeights;
+
+const COMMON_PARTS: &[&str] = &[
+    "muhammad",
+    "mohammed",
+    "mohammad",
+    "mohamed",
+    "mohamad",
+    "ahmad",
+    "ahmed",
+    "ali",
+    "hassan",
+    "hussein",
+    "hasan",
+    "husain",
+    "abdullah",
+    "abdallah",
+    "ibrahim",
+    "khan",
+    "john",
+    "maria",
+    "kim",
+    "lee",
+    "park",
+    "wang",
+    "li",
+    "zhang",
+    "james",
+    "david",
+    "michael",
+    "smith",
+    "international",
+    "trading",
+    "group",
+    "holding",
+    "holdings",
+    "company",
+    "global",
+    "general",
+    "national",
+    "bank",
+    "services",
+    "industries",
+    "enterprises",
+    "investment",
+    "investments",
+    "foundation",
+    "organization",
+    "organisation",
+    "association",
+    "society",
+    "committee",
+    "shipping",
+    "petroleum",
+    "energy",
+    "resources",
+    "development",
+    "technology",
+    "management",
+    "consulting",
+    "partners",
+    "capital",
+    "united",
+];
+
+impl PartWeights for DefaultWeights {
+    fn rarity(&self, part: &Part) -> f64 {
+        if COMMON_PARTS.contains(&part.text.as_str()) {
+            0.6
+        } else {
+            1.0
+        }
+    }
+}
+
+/// One aligned pair in a comparison: query parts `query` (one, or two merged) with candidate parts `candidate`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Edge {
+    q: [u8; 2],
+    q_len: u8,
+    c: [u8; 2],
+    c_len: u8,
+    similarity: f64,
+    method: MatchMethod,
+}
+
+/// The alignment of two names: which parts matched how, and the weights needed for the score.
+#[derive(Debug, Clone)]
+pub struct Alignment {
+    edges: SmallVec<[Edge; 8]>,
+    q_weights: SmallVec<[f64; 8]>,
+    c_weights: SmallVec<[f64; 8]>,
+    q_used: u64,
+    c_used: u64,
+    score: f64,
+    conflict: bool,
+    numeral_mismatch: bool,
+}
+
+/// Tuning constants of the name score, kept in one place.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoreParams {
+    /// How much an unmatched candidate part counts against the score, for person names.
+    pub lambda_person: f64,
+    /// The same for organisation and other names.
+    pub lambda_other: f64,
+    /// Factor applied when both names keep an unmatched word.
+    pub conflict_factor: f64,
+    /// Factor applied when a number or Roman numeral is unmatched.
+    pub numeral_factor: f64,
+}
+
+impl Default for ScoreParams {
+    fn default() -> Self {
+        ScoreParams {
+            lambda_person: 0.35,
+            lambda_other: 0.5,
+            conflict_factor: 0.85,
+            numeral_factor: 0.7,
+        }
+    }
+}
+
+/// Similarity of two single parts, with the method, or `None` when they do not agree.
+pub fn part_similarity(a: &Part, b: &Part) -> Option<(f64, MatchMethod)> {
+    use PartRole::*;
+    match (a.role, b.role) {
+        (Initial, Initial) => return (a.text == b.text).then_some((0.9, MatchMethod::Exact)),
+        (Initial, Word) => {
+            return b
+                .text
+                .starts_with(&a.text)
+                .then_some((0.75, MatchMethod::Initial));
+        }
+        (Word, Initial) => {
+            return a
+                .text
+                .starts_with(&b.text)
+                .then_some((0.75, MatchMethod::Initial));
+        }
+        (Word, Word) => {}
+        (x, y) if x == y => return (a.text == b.text).then_some((1.0, MatchMethod::Exact)),
+        _ => return None,
+    }
+    if a.text == b.text {
+        return Some((1.0, MatchMethod::Exact));
+    }
+    let mut best: Option<(f64, MatchMethod)> = None;
+    let mut offer = |s: f64, m: MatchMethod| {
+        if best.is_none_or(|(b, _)| s > b) {
+            best = Some((s, m));
+        }
+    };
+    if a.groups.iter().any(|g| b.groups.contains(g)) {
+        offer(0.93, MatchMethod::Lexicon);
+    }
+    let (sa, sb) = (a.skeleton.as_bytes(), b.skeleton.as_bytes());
+    if !sa.is_empty() && sa == sb {
+        let s = if a.abjad || b.abjad {
+            if sa.len() >= 3 { 0.92 } else { 0.85 }
+        } else {
+            let jw = jaro_winkler(a.text.as_bytes(), b.text.as_bytes());
+            if sa.len() >= 3 {
+                0.8 + 0.15 * jw
+            } else {
+                0.6 + 0.3 * jw
+            }
+        };
+        offer(s, MatchMethod::Skeleton);
+    }
+    if sa.len().max(sb.len()) >= 3 && within_one_edit(sa, sb) {
+        let (ta, tb) = (a.text.as_bytes(), b.text.as_bytes());
+        let max_len = ta.len().max(tb.len()) as f64;
+        if ta.len().min(tb.len()) >= 3 && max_len >= 4.0 {
+            match bounded_osa(ta, tb, 2) {
+                Some(1) => offer(1.0 - 0.8 / max_len, MatchMethod::Typo),
+                Some(2) if max_len >= 7.0 => offer(1.0 - 1.8 / max_len, MatchMethod::Typo),
+                _ => {}
+            }
+        }
+        if a.abjad != b.abjad && sa.len().min(sb.len()) >= 3 {
+            // Latin against a vowel-less transliteration: a one-consonant difference is a spelling variant.
+            offer(0.8, MatchMethod::Skeleton);
+        }
+    }
+    best
+}
+
+/// Similarity of a part written as one against two adjacent parts `i, i+1` written apart.
+fn merged_similarity(joined: &Part, apart: &PreparedName, i: usize) -> Option<f64> {
+    let (first, second) = (&apart.parts[i], &apart.parts[i + 1]);
+    if joined.role != PartRole::Word
+        || first.role != PartRole::Word
+        || second.role != PartRole::Word
+    {
+        return None;
+    }
+    let (concat, concat_skeleton) = &apart.adjacent[i];
+    if joined.text == *concat {
+        return Some(0.95);
+    }
+    (*concat_skeleton == joined.skeleton && concat_skeleton.len() >= 3).then_some(0.88)
+}
+
+/// Aligns `query` to `candidate` and scores the alignment. `q_weights` and `c_weights` give each part's weight
+/// (role weight times rarity; 0 for parts that do not count), in part order.
+pub fn align(
+    query: &PreparedName,
+    q_weights: &[f64],
+    candidate: &PreparedName,
+    c_weights: &[f64],
+    params: &ScoreParams,
+) -> Alignment {
+    let (qp, cp) = (&query.parts, &candidate.parts);
+    let n = qp.len().min(63);
+    let m = cp.len().min(63);
+    let mut edges: SmallVec<[Edge; 16]> = SmallVec::new();
+    for i in 0..n {
+        if q_weights[i] <= 0.0 {
+            continue;
+        }
+        for j in 0..m {
+            if c_weights[j] <= 0.0 {
+                continue;
+            }
+            if let Some((s, method)) = part_similarity(&qp[i], &cp[j]) {
+                edges.push(Edge {
+                    q: [i as u8, 0],
+                    q_len: 1,
+                    c: [j as u8, 0],
+                    c_len: 1,
+                    similarity: s,
+                    method,
+                });
+            }
+        }
+    }
+    // Merges: two adjacent query parts against one candidate part, and the reverse.
+    for i in 0..n.saturating_sub(1) {
+        for (j, c_part) in cp.iter().enumerate().take(m) {
+            if let Some(s) = merged_similarity(c_part, query, i) {
+                let e = Edge {
+                    q: [i as u8, (i + 1) as u8],
+                    q_len: 2,
+                    c: [j as u8, 0],
+                    c_len: 1,
+                    similarity: s,
+                    method: MatchMethod::Merged,
+                };
+                edges.push(e);
+            }
+        }
+    }
+    for j in 0..m.saturating_sub(1) {
+        for (i, q_part) in qp.iter().enumerate().take(n) {
+            if let Some(s) = merged_similarity(q_part, candidate, j) {
+                let e = Edge {
+                    q: [i as u8, 0],
+                    q_len: 1,
+                    c: [j as u8, (j + 1) as u8],
+                    c_len: 2,
+                    similarity: s,
+                    method: MatchMethod::Merged,
+                };
+                edges.push(e);
+            }
+        }
+    }
+    let edge_mass = |e: &Edge| -> f64 {
+        let wq: f64 = e.q[..e.q_len as usize]
+            .iter()
+            .map(|&i| q_weights[i as usize])
+            .sum();
+        e.similarity * wq
+    };
+    // Greedy: highest similarity first; among equals, the heavier pair; then by position, so results are stable.
+    edges.sort_by(|a, b| {
+        b.similarity
+            .total_cmp(&a.similarity)
+            .then(edge_mass(b).total_cmp(&edge_mass(a)))
+            .then(a.q.cmp(&b.q))
+            .then(a.c.cmp(&b.c))
+    });
+    let mut q_used = 0u64;
+    let mut c_used = 0u64;
+    let mut chosen: SmallVec<[Edge; 8]> = SmallVec::new();
+    for e in edges {
+        let qmask = e.q[..e.q_len as usize]
+            .iter()
+            .fold(0u64, |m, &i| m | 1 << i);
+        let cmask = e.c[..e.c_len as usize]
+            .iter()
+            .fold(0u64, |m, &j| m | 1 << j);
+        if q_used & qmask == 0 && c_used & cmask == 0 {
+            q_used |= qmask;
+            c_used |= cmask;
+            chosen.push(e);
+        }
+    }
+    let mut al = Alignment {
+        edges: chosen,
+        q_weights: q_weights[..n].iter().copied().collect(),
+        c_weights: c_weights[..m].iter().copied().collect(),
+        q_used,
+        c_used,
+        score: 0.0,
+        conflict: false,
+        numeral_mismatch: false,
+    };
+    al.score = al.compute_score(query, candidate, params);
+    al
+}
+
+impl Alignment {
+    fn compute_score(
+        &mut self,
+        query: &PreparedName,
+        candidate: &PreparedName,
+        params: &ScoreParams,
+    ) -> f64 {
+        if self.edges.is_empty() {
+            return 0.0;
+        }
+        let w_q: f64 = self.q_weights.iter().sum();
+        if w_q <= 0.0 {
+            return 0.0;
+        }
+        let matched: f64 = self
+            .edges
+            .iter()
+            .map(|e| {
+                e.similarity
+                    * e.q[..e.q_len as usize]
+                        .iter()
+                        .map(|&i| self.q_weights[i as usize])
+                        .sum::<f64>()
+            })
+            .sum();
+        let unmatched = |weights: &[f64], used: u64| -> f64 {
+            weights
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| used & (1 << i) == 0)
+                .map(|(_, w)| w)
+                .sum()
+        };
+        let u_c = unmatched(&self.c_weights, self.c_used);
+        let lambda = if candidate.class == NameClass::Person {
+            params.lambda_person
+        } else {
+            params.lambda_other
+        };
+        let mut score = matched / (w_q + lambda * u_c);
+        let unmatched_word = |parts: &[Part], weights: &[f64], used: u64| {
+            parts
+                .iter()
+                .zip(weights)
+                .enumerate()
+                .any(|(i, (p, w))| used & (1 << i) == 0 && *w > 0.0 && p.role == PartRole::Word)
+        };
+        self.conflict = unmatched_word(&query.parts, &self.q_weights, self.q_used)
+            && unmatched_word(&candidate.parts, &self.c_weights, self.c_used);
+        if self.conflict {
+            score *= params.conflict_factor;
+        }
+        let unmatched_numeral = |parts: &[Part], used: u64| {
+            parts
+                .iter()
+                .enumerate()
+                .any(|(i, p)| i < 64 && used & (1 << i) == 0 && p.role == PartRole::Numeral)
+        };
+        self.numeral_mismatch = unmatched_numeral(&query.parts, self.q_used)
+            || unmatched_numeral(&candidate.parts, self.c_used);
+        if self.numeral_mismatch {
+            score *= params.numeral_factor;
+        }
+        score.clamp(0.0, 1.0)
+    }
+
+    /// The name score in [0, 1].
+    pub fn score(&self) -> f64 {
+        self.score
+    }
+
+    /// A readable account of the alignment.
+    pub fn explain(&self, query: &PreparedName, candidate: &PreparedName) -> NameExplanation {
+        let join = |parts: &[Part], idx: &[u8]| -> String {
+            idx.iter()
+                .map(|&i| parts[i as usize].text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let pairs = self
+            .edges
+            .iter()
+            .map(|e| AlignedParts {
+                query: join(&query.parts, &e.q[..e.q_len as usize]),
+                candidate: join(&candidate.parts, &e.c[..e.c_len as usize]),
+                method: e.method,
+                similarity: round3(e.similarity),
+                weight: round3(
+                    e.q[..e.q_len as usize]
+                        .iter()
+                        .map(|&i| self.q_weights[i as usize])
+                        .sum(),
+                ),
+            })
+            .collect();
+        let leftovers =
+            |parts: &[Part], weights: &[f64], used: u64, counted: bool| -> Vec<String> {
+                parts
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| {
+                        *i < weights.len() && used & (1 << i) == 0 && (weights[*i] > 0.0) == counted
+                    })
+                    .map(|(_, p)| p.text.clone())
+                    .collect()
+            };
+        let mut ignored = leftovers(&query.parts, &self.q_weights, self.q_used, false);
+        ignored.extend(leftovers(
+            &candidate.parts,
+            &self.c_weights,
+            self.c_used,
+            false,
+        ));
+        let mut adjustments = Vec::new();
+        if self.conflict {
+            adjustments.push(
+                "both names keep an unmatched part (for example a different family name)"
+                    .to_string(),
+            );
+        }
+        if self.numeral_mismatch {
+            adjustments.push("a number or numeral is not matched".to_string());
+        }
+        NameExplanation {
+            query: query.original.clone(),
+            candidate: candidate.original.clone(),
+            score: round3(self.score),
+            pairs,
+            unmatched_query: leftovers(&query.parts, &self.q_weights, self.q_used, true),
+            unmatched_candidate: leftovers(&candidate.parts, &self.c_weights, self.c_used, true),
+            ignored,
+            adjustments,
+        }
+    }
+}
+
+/// Rounds to three decimals for output.
+pub fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Parts that were aligned, and how.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlignedParts {
+    pub query: String,
+    pub candidate: String,
+    pub method: MatchMethod,
+    pub similarity: f64,
+    /// The query-side weight of the pair (role times rarity).
+    pub weight: f64,
+}
+
+/// Why two names scored what they did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NameExplanation {
+    pub query: String,
+    pub candidate: String,
+    pub score: f64,
+    pub pairs: Vec<AlignedParts>,
+    pub unmatched_query: Vec<String>,
+    pub unmatched_candidate: Vec<String>,
+    /// Parts that do not count (articles, honorifics, stopwords).
+    pub ignored: Vec<String>,
+    pub adjustments: Vec<String>,
+}
+
+/// Weights of each part of `name`: role weight times rarity.
+pub fn part_weights(name: &PreparedName, weights: &dyn PartWeights) -> SmallVec<[f64; 8]> {
+    name.parts
+        .iter()
+        .map(|p| {
+            p.role.base_weight()
+                * if p.role.base_weight() > 0.0 {
+                    weights.rarity(p)
+                } else {
+                    0.0
+                }
+        })
+        .collect()
+}

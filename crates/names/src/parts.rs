@@ -1,0 +1,527 @@
+//! Name parts: a folded name split into tokens, each tagged with its role (word, article, kunya, patronymic
+//! marker, `abd` prefix, honorific, company form, numeral, initial) and prepared for comparison (consonant
+//! skeleton, variant groups). A [`PreparedName`] is built once per name and compared many times.
+
+use crate::lexicon::{GroupId, Lexicon};
+use crate::script::{Script, detect_script};
+use serde::Serialize;
+use smallvec::SmallVec;
+
+/// What a name part is, which decides how much it counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartRole {
+    /// An ordinary name word (given name, family name, company word).
+    Word,
+    /// The Arabic article (al-, el-, ul-, and its sun-letter forms ar-, as-, ad-, ...).
+    Article,
+    /// Abu / Abou / Abo: "father of", the first part of a kunya.
+    Kunya,
+    /// bin / ben / ibn / bint / ould: "son/daughter of".
+    Patronymic,
+    /// Abd / Abdul / Abdel: "servant of", the first part of a theophoric name.
+    Abd,
+    /// Titles and honorifics (sheikh, mullah, haji, dr, mr): ignored when scoring.
+    Honorific,
+    /// Company forms (ltd, llc, inc, corp, jsc, gmbh): weak evidence.
+    CompanyForm,
+    /// Words such as "the", "of", "and" in organisation names: ignored.
+    Stopword,
+    /// A number or Roman numeral (II, 2): must agree when present.
+    Numeral,
+    /// A single letter standing for a name (the "A." of "A. Khamenei").
+    Initial,
+}
+
+impl PartRole {
+    /// The part's weight before rarity is applied.
+    pub fn base_weight(self) -> f64 {
+        match self {
+            PartRole::Word => 1.0,
+            PartRole::Numeral => 0.8,
+            PartRole::Kunya => 0.35,
+            PartRole::Abd => 0.3,
+            PartRole::Initial => 0.3,
+            PartRole::CompanyForm => 0.15,
+            PartRole::Patronymic => 0.1,
+            PartRole::Article | PartRole::Honorific | PartRole::Stopword => 0.0,
+        }
+    }
+}
+
+/// Whether names are of people, of organisations, or of things (vessels, aircraft).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameClass {
+    Person,
+    Organization,
+    Thing,
+}
+
+/// One prepared name part.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Part {
+    /// The folded token.
+    pub text: String,
+    #[serde(skip)]
+    pub skeleton: String,
+    #[serde(skip)]
+    pub groups: SmallVec<[GroupId; 2]>,
+    pub role: PartRole,
+    /// Whether the token was transliterated from a script that omits short vowels.
+    #[serde(skip)]
+    pub abjad: bool,
+}
+
+/// A name prepared once for many comparisons.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreparedName {
+    pub original: String,
+    pub script: Script,
+    pub class: NameClass,
+    pub parts: Vec<Part>,
+    /// For each pair of adjacent word parts `i, i+1`: their concatenation and its skeleton, used to match a name
+    /// written as one word on the other side ("JanDaniel" / "Jan Daniel").
+    #[serde(skip)]
+    pub adjacent: Vec<(String, String)>,
+}
+
+impl PreparedName {
+    /// Parts that count when scoring (positive base weight).
+    pub fn scored_parts(&self) -> impl Iterator<Item = (usize, &Part)> {
+        self.parts
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.role.base_weight() > 0.0)
+    }
+}
+
+const HONORIFICS: &[&str] = &[
+    "sheikh",
+    "shaikh",
+    "shaykh",
+    "sheik",
+    "cheikh",
+    "shaykh",
+    "mullah",
+    "mulla",
+    "molla",
+    "haji",
+    "hajji",
+    "hadji",
+    "alhaji",
+    "alhaj",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mme",
+    "mlle",
+    "prof",
+    "professor",
+    "maulvi",
+    "mawlawi",
+    "maulavi",
+    "molvi",
+    "maulana",
+    "mawlana",
+    "mufti",
+    "qari",
+    "sir",
+    "lord",
+    "general",
+    "gen",
+    "col",
+    "colonel",
+    "capt",
+    "captain",
+    "major",
+    "brigadier",
+    "ayatollah",
+    "hojatoleslam",
+    "emir",
+    "sayed",
+    "syed",
+];
+// "sayed"/"syed" are honorific titles in South Asian names; as given names they are written "said/saeed".
+
+const COMPANY_FORMS: &[(&str, &str)] = &[
+    ("ltd", "ltd"),
+    ("limited", "ltd"),
+    ("llc", "llc"),
+    ("inc", "inc"),
+    ("incorporated", "inc"),
+    ("corp", "corp"),
+    ("corporation", "corp"),
+    ("co", "co"),
+    ("company", "co"),
+    ("plc", "plc"),
+    ("gmbh", "gmbh"),
+    ("ag", "ag"),
+    ("aktiengesellschaft", "ag"),
+    ("sa", "sa"),
+    ("sarl", "sarl"),
+    ("srl", "srl"),
+    ("spa", "spa"),
+    ("bv", "bv"),
+    ("nv", "nv"),
+    ("oy", "oy"),
+    ("ab", "ab"),
+    ("jsc", "jsc"),
+    ("ojsc", "jsc"),
+    ("pjsc", "jsc"),
+    ("cjsc", "jsc"),
+    ("ao", "jsc"),
+    ("pao", "jsc"),
+    ("oao", "jsc"),
+    ("zao", "jsc"),
+    ("ooo", "llc"),
+    ("tov", "llc"),
+    ("llp", "llp"),
+    ("lp", "lp"),
+    ("pte", "pte"),
+    ("pty", "pty"),
+    ("bhd", "bhd"),
+    ("sdn", "sdn"),
+    ("kg", "kg"),
+    ("kft", "kft"),
+    ("sp", "sp"),
+    ("oo", "oo"),
+    ("zoo", "oo"),
+    ("fze", "fze"),
+    ("fzco", "fzco"),
+    ("est", "est"),
+    ("establishment", "est"),
+    ("jv", "jv"),
+];
+
+const ORG_STOPWORDS: &[&str] = &[
+    "the", "of", "and", "for", "de", "del", "la", "le", "et", "und", "y", "a",
+];
+
+const ROMAN: &[&str] = &["ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii"];
+
+/// Sun letters: the article assimilates to them (ar-Rahman, as-Sayyid, ad-Din).
+fn is_article(token: &str, next: Option<&str>) -> bool {
+    match token {
+        "al" | "el" | "ul" | "il" => true,
+        "ar" | "as" | "ad" | "at" | "az" | "an" | "ash" | "ath" | "adh" | "ur" | "us" | "ud"
+        | "er" | "es" | "ed" | "et" | "en" | "ez" => {
+            // Only a sun-letter article when the next word starts with the same consonant.
+            let cons = &token[token.len() - 1..];
+            next.is_some_and(|n| n.starts_with(cons))
+        }
+        _ => false,
+    }
+}
+
+fn kunya(token: &str) -> bool {
+    matches!(
+        token,
+        "abu" | "abou" | "abo" | "aboo" | "abul" | "abou-l" | "bou"
+    )
+}
+
+fn patronymic(token: &str) -> bool {
+    matches!(
+        token,
+        "bin" | "ben" | "ibn" | "bint" | "binti" | "ould" | "walad" | "ibnu" | "bn"
+    )
+}
+
+fn abd_prefix(token: &str) -> bool {
+    matches!(
+        token,
+        "abd"
+            | "abdul"
+            | "abdel"
+            | "abdal"
+            | "abdol"
+            | "abdu"
+            | "abdur"
+            | "abdus"
+            | "abdou"
+            | "abdi"
+    )
+}
+
+/// Splits "abdulrahman" into ("abd", "rahman") ("abderrahmane", "abdelaziz", "abdulkadir" likewise: a vowel, then
+/// the article's `l` or a doubled sun letter, are dropped); keeps "abdullah"-like words whole (their variants are
+/// in the lexicon) and words too short to hold a second name.
+fn split_abd(token: &str) -> Option<&str> {
+    let rest = token.strip_prefix("abd")?.trim_start_matches('-');
+    let rest = rest.strip_prefix(['a', 'e', 'i', 'o', 'u']).unwrap_or(rest);
+    let b = rest.as_bytes();
+    let rest = if rest.starts_with('l') || (b.len() > 1 && b[0] == b[1]) {
+        &rest[1..]
+    } else {
+        rest
+    };
+    let rest = rest.trim_start_matches('-');
+    if rest.len() >= 3 && !matches!(rest, "lah" | "llah" | "allah" | "ah" | "la") {
+        Some(rest)
+    } else {
+        None
+    }
+}
+
+/// Prepares a name for comparison.
+pub fn prepare(name: &str, class: NameClass, lexicon: &Lexicon) -> PreparedName {
+    let script = detect_script(name);
+    let abjad = script.is_abjad();
+    let folded = crate::fold(name);
+    let mut raw: Vec<String> = Vec::new();
+    // Hyphenated words: an article, kunya, patronymic or abd prefix before the hyphen is its own part
+    // ("al-adnani" -> "al adnani"); otherwise the pieces are one word ("jong-un" -> "jongun").
+    for word in folded.split(' ').filter(|w| !w.is_empty()) {
+        if word.contains('-') {
+            let pieces: Vec<&str> = word.split('-').filter(|p| !p.is_empty()).collect();
+            let mut joined = String::new();
+            for (i, p) in pieces.iter().enumerate() {
+                let next = pieces.get(i + 1).copied();
+                let splits_off = is_article(p, next.or(Some("")))
+                    || kunya(p)
+                    || patronymic(p)
+                    || abd_prefix(p)
+                    || *p == "al";
+                let hyphen_article = p.len() <= 3
+                    && next.is_some_and(|n| n.starts_with(&p[p.len() - 1..]))
+                    && p.starts_with(['a', 'e', 'u']);
+                if (splits_off || hyphen_article) && next.is_some() {
+                    if !joined.is_empty() {
+                        raw.push(std::mem::take(&mut joined));
+                    }
+                    raw.push((*p).to_string());
+                } else {
+                    joined.push_str(p);
+                }
+            }
+            if !joined.is_empty() {
+                raw.push(joined);
+            }
+        } else {
+            raw.push(word.to_string());
+        }
+    }
+    let mut parts: Vec<Part> = Vec::with_capacity(raw.len() + 2);
+    let n = raw.len();
+    let mut i = 0;
+    while i < n {
+        let tok = raw[i].as_str();
+        let next = raw.get(i + 1).map(String::as_str);
+        let mut push = |text: &str, role: PartRole| {
+            parts.push(make_part(text, role, abjad, lexicon));
+        };
+        if class == NameClass::Organization || class == NameClass::Thing {
+            if let Some((_, canon)) = COMPANY_FORMS.iter().find(|(f, _)| *f == tok) {
+                // "co" inside a name such as "Co Ltd" is a form; a lone word like "sa" in a two-word name too.
+                push(canon, PartRole::CompanyForm);
+            } else if ORG_STOPWORDS.contains(&tok) {
+                push(tok, PartRole::Stopword);
+            } else if tok.chars().all(|c| c.is_ascii_digit()) || ROMAN.contains(&tok) {
+                push(tok, PartRole::Numeral);
+            } else {
+                push(tok, PartRole::Word);
+            }
+            i += 1;
+            continue;
+        }
+        if HONORIFICS.contains(&tok) && n > 1 {
+            push(tok, PartRole::Honorific);
+        } else if is_article(tok, next) && next.is_some() {
+            push("al", PartRole::Article);
+        } else if kunya(tok) && next.is_some() {
+            push("abu", PartRole::Kunya);
+        } else if patronymic(tok) && next.is_some() && i > 0 {
+            push("bin", PartRole::Patronymic);
+        } else if abd_prefix(tok) && next.is_some() {
+            push("abd", PartRole::Abd);
+        } else if let Some(rest) = split_abd(tok) {
+            push("abd", PartRole::Abd);
+            push(rest, PartRole::Word);
+        } else if tok.chars().count() == 1 && tok.chars().all(|c| c.is_ascii_alphabetic()) && n > 1
+        {
+            push(tok, PartRole::Initial);
+        } else if tok.chars().all(|c| c.is_ascii_digit()) || (ROMAN.contains(&tok) && i > 0) {
+            push(tok, PartRole::Numeral);
+        } else {
+            push(tok, PartRole::Word);
+        }
+        i += 1;
+    }
+    // A name made only of particles ("Abu Bakr" is two words; "Abu" alone is a word): promote them back.
+    if parts.iter().all(|p| p.role != PartRole::Word) {
+        for p in parts.iter_mut() {
+            if matches!(
+                p.role,
+                PartRole::Kunya | PartRole::Abd | PartRole::Patronymic | PartRole::Honorific
+            ) {
+                p.role = PartRole::Word;
+            }
+        }
+    }
+    let adjacent = parts
+        .windows(2)
+        .map(|w| {
+            let joined = format!("{}{}", w[0].text, w[1].text);
+            let skeleton = crate::skeleton::skeleton(&joined);
+            (joined, skeleton)
+        })
+        .collect();
+    PreparedName {
+        original: name.to_string(),
+        script,
+        class,
+        parts,
+        adjacent,
+    }
+}
+
+fn make_part(text: &str, role: PartRole, abjad: bool, lexicon: &Lexicon) -> Part {
+    let mut groups: SmallVec<[GroupId; 2]> = SmallVec::new();
+    groups.extend_from_slice(lexicon.groups(text));
+    if !std::ptr::eq(lexicon, Lexicon::builtin()) {
+        for g in Lexicon::builtin().groups(text) {
+            // Built-in ids live in their own range so they never collide with a loaded lexicon's ids.
+            groups.push(g | 0x8000_0000);
+        }
+    }
+    Part {
+        text: text.to_string(),
+        skeleton: crate::skeleton::skeleton(text),
+        groups,
+        role,
+        abjad,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roles(name: &str, class: NameClass) -> Vec<(String, PartRole)> {
+        prepare(name, class, Lexicon::builtin())
+            .parts
+            .into_iter()
+            .map(|p| (p.text, p.role))
+            .collect()
+    }
+
+    #[test]
+    fn tags_parts() {
+        use PartRole::*;
+        let p = NameClass::Person;
+        let o = NameClass::Organization;
+        let s = |x: &str| x.to_string();
+        let table: Vec<(&str, NameClass, Vec<(String, PartRole)>)> = vec![
+            (
+                "Abu Muhammad al-Adnani",
+                p,
+                vec![
+                    (s("abu"), Kunya),
+                    (s("muhammad"), Word),
+                    (s("al"), Article),
+                    (s("adnani"), Word),
+                ],
+            ),
+            (
+                "ABOU MOHAMED AL ADNANI",
+                p,
+                vec![
+                    (s("abu"), Kunya),
+                    (s("mohamed"), Word),
+                    (s("al"), Article),
+                    (s("adnani"), Word),
+                ],
+            ),
+            (
+                "Abdulrahman ar-Rashid",
+                p,
+                vec![
+                    (s("abd"), Abd),
+                    (s("rahman"), Word),
+                    (s("al"), Article),
+                    (s("rashid"), Word),
+                ],
+            ),
+            (
+                "Abd al-Rahman",
+                p,
+                vec![(s("abd"), Abd), (s("al"), Article), (s("rahman"), Word)],
+            ),
+            ("Abdullah", p, vec![(s("abdullah"), Word)]),
+            (
+                "Usama bin Laden",
+                p,
+                vec![
+                    (s("usama"), Word),
+                    (s("bin"), Patronymic),
+                    (s("laden"), Word),
+                ],
+            ),
+            (
+                "Sheikh Ahmed Yassin",
+                p,
+                vec![
+                    (s("sheikh"), Honorific),
+                    (s("ahmed"), Word),
+                    (s("yassin"), Word),
+                ],
+            ),
+            (
+                "A. Khamenei",
+                p,
+                vec![(s("a"), Initial), (s("khamenei"), Word)],
+            ),
+            (
+                "Kim Jong-un",
+                p,
+                vec![(s("kim"), Word), (s("jongun"), Word)],
+            ),
+            (
+                "HSBC Holdings p.l.c.",
+                o,
+                vec![
+                    (s("hsbc"), Word),
+                    (s("holdings"), Word),
+                    (s("plc"), CompanyForm),
+                ],
+            ),
+            (
+                "The Goldman Sachs Group, Inc.",
+                o,
+                vec![
+                    (s("the"), Stopword),
+                    (s("goldman"), Word),
+                    (s("sachs"), Word),
+                    (s("group"), Word),
+                    (s("inc"), CompanyForm),
+                ],
+            ),
+            (
+                "Bowne Global Solutions II, Inc.",
+                o,
+                vec![
+                    (s("bowne"), Word),
+                    (s("global"), Word),
+                    (s("solutions"), Word),
+                    (s("ii"), Numeral),
+                    (s("inc"), CompanyForm),
+                ],
+            ),
+            ("Abu", p, vec![(s("abu"), Word)]),
+        ];
+        for (name, class, want) in table {
+            assert_eq!(roles(name, class), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn arabic_script_parts() {
+        let parts = prepare("أبو محمد العدناني", NameClass::Person, Lexicon::builtin()).parts;
+        let texts: Vec<&str> = parts.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["abu", "mhmd", "al", "adnani"]);
+        assert!(parts.iter().all(|p| p.abjad));
+    }
+}

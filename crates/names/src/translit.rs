@@ -1,0 +1,509 @@
+//! Transliteration of non-Latin scripts to lower-case Latin, tuned for comparing names rather than for display.
+//!
+//! - Arabic (and Persian/Urdu letters): letters to their usual Latin consonants; alef, waw and ya as vowels
+//!   inside a word and as consonants at its start; ayn as a vowel; hamza dropped; ta marbuta as `a`; harakat as
+//!   the short vowels they write; the article `ال` split off as `al` (so `العدناني` gives `al adnani`); `الله`
+//!   as `allah`.
+//! - Cyrillic (Russian, Ukrainian, Belarusian, Bulgarian, Serbian, Macedonian) and Greek by letter tables close to
+//!   BGN/PCGN.
+//! - Hebrew consonants; final he as a vowel.
+//! - Hangul syllables decomposed and romanised (Revised Romanisation), the first syllable of a three-syllable name
+//!   read as the family name with its common spelling (김 Kim, 이 Lee, 박 Park).
+//! - Kana by syllable table; Armenian and Georgian by letter tables.
+//!
+//! Characters of other scripts (Han, Thai, Devanagari) pass through unchanged; name comparison then relies on the
+//! variant lexicon for them.
+
+use crate::script::Script;
+
+/// Transliterates `text` to Latin. Latin and common characters are copied unchanged.
+pub fn to_latin(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for word in split_keep_spaces(text) {
+        match word {
+            Piece::Space(s) => out.push_str(s),
+            Piece::Word(w) => transliterate_word(w, &mut out),
+        }
+    }
+    out
+}
+
+enum Piece<'a> {
+    Word(&'a str),
+    Space(&'a str),
+}
+
+fn split_keep_spaces(text: &str) -> impl Iterator<Item = Piece<'_>> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let is_space =
+            |c: char| c.is_whitespace() || c == '-' || c == '\u{200c}' || c == '\u{200d}';
+        let first = rest.chars().next()?;
+        let end = if is_space(first) {
+            rest.find(|c| !is_space(c)).unwrap_or(rest.len())
+        } else {
+            rest.find(is_space).unwrap_or(rest.len())
+        };
+        let (piece, tail) = rest.split_at(end);
+        rest = tail;
+        Some(if is_space(first) {
+            Piece::Space(piece)
+        } else {
+            Piece::Word(piece)
+        })
+    })
+}
+
+fn transliterate_word(word: &str, out: &mut String) {
+    let script = crate::script::detect_script(word);
+    match script {
+        Script::Arabic => arabic_word(word, out),
+        Script::Hebrew => hebrew_word(word, out),
+        Script::Hangul => hangul_word(word, out),
+        _ => {
+            for c in word.chars() {
+                match Script::of(c) {
+                    Script::Cyrillic => out.push_str(cyrillic(c)),
+                    Script::Greek => out.push_str(greek(c)),
+                    Script::Armenian => out.push_str(armenian(c)),
+                    Script::Georgian => out.push_str(georgian(c)),
+                    Script::Kana => out.push_str(kana(c)),
+                    _ => out.push(c),
+                }
+            }
+        }
+    }
+}
+
+fn arabic_word(word: &str, out: &mut String) {
+    // Strip tatweel and normalise presentation forms through NFKC first.
+    use unicode_normalization::UnicodeNormalization;
+    let chars: Vec<char> = word.nfkc().filter(|&c| c != '\u{640}').collect();
+    if chars.is_empty() {
+        return;
+    }
+    let s: String = chars.iter().collect();
+    if s == "الله" || s == "لله" {
+        out.push_str("allah");
+        return;
+    }
+    let mut start = 0;
+    // The definite article: ال at the start of a word longer than three letters.
+    if chars.len() > 3 && chars[0] == 'ا' && chars[1] == 'ل' {
+        out.push_str("al ");
+        start = 2;
+    }
+    // Compounds written solid: عبدالله, عبدالرحمن -> abd allah / abd al rahman.
+    if chars.len() > start + 5 && chars[start..start + 5] == ['ع', 'ب', 'د', 'ا', 'ل'] {
+        out.push_str("abd ");
+        let rest: String = chars[start + 3..].iter().collect();
+        arabic_word(&rest, out);
+        return;
+    }
+    let mut prev_consonant = false;
+    for (i, &c) in chars.iter().enumerate().skip(start) {
+        let at_start = i == start;
+        let last = i + 1 == chars.len();
+        let piece: &str = match c {
+            'ا' | 'أ' | 'إ' | 'آ' | 'ٱ' => "a",
+            'ء' => "",
+            'ؤ' => "u",
+            'ئ' => "i",
+            'ب' => "b",
+            'ت' => "t",
+            'ث' => "th",
+            'ج' => "j",
+            'ح' => "h",
+            'خ' => "kh",
+            'د' => "d",
+            'ذ' => "dh",
+            'ر' => "r",
+            'ز' => "z",
+            'س' => "s",
+            'ش' => "sh",
+            'ص' => "s",
+            'ض' => "d",
+            'ط' => "t",
+            'ظ' => "z",
+            'ع' => "a",
+            'غ' => "gh",
+            'ف' => "f",
+            'ق' => "q",
+            'ك' | 'ک' => "k",
+            'ل' => "l",
+            'م' => "m",
+            'ن' => "n",
+            'ه' | 'ھ' => {
+                if last && !prev_consonant {
+                    ""
+                } else if last {
+                    "a"
+                } else {
+                    "h"
+                }
+            }
+            'ة' => "a",
+            'و' => {
+                if at_start || !prev_consonant {
+                    "w"
+                } else {
+                    "u"
+                }
+            }
+            'ي' | 'ی' | 'ى' | 'ې' | 'ێ' => {
+                if c == 'ى' && last {
+                    "a"
+                } else if at_start || !prev_consonant {
+                    "y"
+                } else {
+                    "i"
+                }
+            }
+            'پ' => "p",
+            'چ' => "ch",
+            'ژ' => "zh",
+            'گ' => "g",
+            'ڤ' => "v",
+            'ٹ' => "t",
+            'ڈ' => "d",
+            'ڑ' => "r",
+            'ں' => "n",
+            'ے' => "e",
+            '\u{64E}' => "a", // fatha
+            '\u{64F}' => "u", // damma
+            '\u{650}' => "i", // kasra
+            '\u{64B}'..='\u{64D}' | '\u{651}'..='\u{65F}' | '\u{670}' => "",
+            '٠'..='٩' => {
+                out.push(char::from(b'0' + (c as u32 - '٠' as u32) as u8));
+                prev_consonant = false;
+                continue;
+            }
+            _ => {
+                out.push(c);
+                prev_consonant = false;
+                continue;
+            }
+        };
+        prev_consonant = !matches!(piece, "" | "a" | "u" | "i" | "e");
+        out.push_str(piece);
+    }
+}
+
+fn hebrew_word(word: &str, out: &mut String) {
+    let chars: Vec<char> = word
+        .chars()
+        .filter(|c| !('\u{591}'..='\u{5C7}').contains(c))
+        .collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let last = i + 1 == chars.len();
+        let piece = match c {
+            'א' => {
+                if i == 0 {
+                    "a"
+                } else {
+                    ""
+                }
+            }
+            'ב' => "v",
+            'ג' => "g",
+            'ד' => "d",
+            'ה' => {
+                if last {
+                    "e"
+                } else {
+                    "h"
+                }
+            }
+            'ו' => {
+                if i == 0 {
+                    "v"
+                } else {
+                    "o"
+                }
+            }
+            'ז' => "z",
+            'ח' => "kh",
+            'ט' => "t",
+            'י' => {
+                if i == 0 {
+                    "y"
+                } else {
+                    "i"
+                }
+            }
+            'כ' | 'ך' => "k",
+            'ל' => "l",
+            'מ' | 'ם' => "m",
+            'נ' | 'ן' => "n",
+            'ס' => "s",
+            'ע' => "",
+            'פ' | 'ף' => "f",
+            'צ' | 'ץ' => "ts",
+            'ק' => "k",
+            'ר' => "r",
+            'ש' => "sh",
+            'ת' => "t",
+            other => {
+                out.push(other);
+                continue;
+            }
+        };
+        out.push_str(piece);
+    }
+}
+
+const HANGUL_INITIALS: [&str; 19] = [
+    "g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p",
+    "h",
+];
+const HANGUL_VOWELS: [&str; 21] = [
+    "a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we",
+    "wi", "yu", "eu", "ui", "i",
+];
+const HANGUL_FINALS: [&str; 28] = [
+    "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "p", "l", "l", "p", "l", "m", "p", "p",
+    "t", "t", "ng", "t", "t", "k", "t", "p", "t",
+];
+
+/// Common spellings of frequent Korean family names, which do not follow Revised Romanisation.
+const KOREAN_FAMILY_NAMES: &[(char, &str)] = &[
+    ('김', "kim"),
+    ('이', "lee"),
+    ('박', "park"),
+    ('최', "choi"),
+    ('정', "jung"),
+    ('강', "kang"),
+    ('조', "cho"),
+    ('윤', "yoon"),
+    ('장', "jang"),
+    ('임', "lim"),
+    ('한', "han"),
+    ('오', "oh"),
+    ('서', "seo"),
+    ('신', "shin"),
+    ('권', "kwon"),
+    ('황', "hwang"),
+    ('안', "ahn"),
+    ('송', "song"),
+    ('류', "ryu"),
+    ('전', "jeon"),
+    ('홍', "hong"),
+    ('고', "ko"),
+    ('문', "moon"),
+    ('양', "yang"),
+    ('손', "son"),
+    ('배', "bae"),
+    ('백', "paek"),
+    ('허', "heo"),
+    ('노', "noh"),
+    ('리', "ri"),
+];
+
+fn hangul_syllable(c: char, out: &mut String) -> bool {
+    let u = c as u32;
+    if !(0xAC00..=0xD7A3).contains(&u) {
+        return false;
+    }
+    let s = u - 0xAC00;
+    let (l, v, t) = (
+        (s / 588) as usize,
+        ((s % 588) / 28) as usize,
+        (s % 28) as usize,
+    );
+    out.push_str(HANGUL_INITIALS[l]);
+    out.push_str(HANGUL_VOWELS[v]);
+    out.push_str(HANGUL_FINALS[t]);
+    true
+}
+
+fn hangul_word(word: &str, out: &mut String) {
+    let chars: Vec<char> = word.chars().collect();
+    let mut rest = &chars[..];
+    // A Korean personal name of 2-4 syllables: family name first, then the given name.
+    if (2..=4).contains(&chars.len())
+        && let Some((_, family)) = KOREAN_FAMILY_NAMES.iter().find(|(h, _)| *h == chars[0])
+    {
+        out.push_str(family);
+        out.push(' ');
+        rest = &chars[1..];
+    }
+    for &c in rest {
+        if !hangul_syllable(c, out) {
+            out.push(c);
+        }
+    }
+}
+
+fn cyrillic(c: char) -> &'static str {
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    match lower {
+        'а' => "a",
+        'б' => "b",
+        'в' => "v",
+        'г' => "g",
+        'д' => "d",
+        'е' => "e",
+        'ё' => "e",
+        'ж' => "zh",
+        'з' => "z",
+        'и' => "i",
+        'й' => "y",
+        'к' => "k",
+        'л' => "l",
+        'м' => "m",
+        'н' => "n",
+        'о' => "o",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'у' => "u",
+        'ф' => "f",
+        'х' => "kh",
+        'ц' => "ts",
+        'ч' => "ch",
+        'ш' => "sh",
+        'щ' => "shch",
+        'ъ' | 'ь' => "",
+        'ы' => "y",
+        'э' => "e",
+        'ю' => "yu",
+        'я' => "ya",
+        'і' => "i",
+        'ї' => "yi",
+        'є' => "ye",
+        'ґ' => "g",
+        'ў' => "u",
+        'ђ' => "dj",
+        'ј' => "j",
+        'љ' => "lj",
+        'њ' => "nj",
+        'ћ' => "c",
+        'џ' => "dz",
+        'ѓ' => "gj",
+        'ќ' => "kj",
+        'ѕ' => "dz",
+        'ә' => "a",
+        'ғ' => "g",
+        'қ' => "k",
+        'ң' => "n",
+        'ө' => "o",
+        'ұ' | 'ү' => "u",
+        'һ' => "h",
+        _ => "",
+    }
+}
+
+fn greek(c: char) -> &'static str {
+    use unicode_normalization::UnicodeNormalization;
+    let base = std::iter::once(c).nfd().next().unwrap_or(c);
+    match base.to_lowercase().next().unwrap_or(base) {
+        'α' => "a",
+        'β' => "v",
+        'γ' => "g",
+        'δ' => "d",
+        'ε' => "e",
+        'ζ' => "z",
+        'η' => "i",
+        'θ' => "th",
+        'ι' => "i",
+        'κ' => "k",
+        'λ' => "l",
+        'μ' => "m",
+        'ν' => "n",
+        'ξ' => "x",
+        'ο' => "o",
+        'π' => "p",
+        'ρ' => "r",
+        'σ' | 'ς' => "s",
+        'τ' => "t",
+        'υ' => "y",
+        'φ' => "f",
+        'χ' => "ch",
+        'ψ' => "ps",
+        'ω' => "o",
+        _ => "",
+    }
+}
+
+fn armenian(c: char) -> &'static str {
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    const TABLE: [&str; 38] = [
+        "a", "b", "g", "d", "e", "z", "e", "y", "t", "zh", "i", "l", "kh", "ts", "k", "h", "dz",
+        "gh", "ch", "m", "y", "n", "sh", "o", "ch", "p", "j", "r", "s", "v", "t", "r", "ts", "u",
+        "p", "k", "o", "f",
+    ];
+    let u = lower as u32;
+    if (0x561..=0x586).contains(&u) {
+        TABLE[(u - 0x561) as usize]
+    } else {
+        ""
+    }
+}
+
+fn georgian(c: char) -> &'static str {
+    const TABLE: [&str; 33] = [
+        "a", "b", "g", "d", "e", "v", "z", "t", "i", "k", "l", "m", "n", "o", "p", "zh", "r", "s",
+        "t", "u", "p", "k", "gh", "q", "sh", "ch", "ts", "dz", "ts", "ch", "kh", "j", "h",
+    ];
+    let u = c as u32;
+    if (0x10D0..=0x10F0).contains(&u) {
+        TABLE[(u - 0x10D0) as usize]
+    } else {
+        ""
+    }
+}
+
+fn kana(c: char) -> &'static str {
+    // Katakana maps onto hiragana by a fixed offset.
+    let u = c as u32;
+    let h = if (0x30A1..=0x30F6).contains(&u) {
+        u - 0x60
+    } else {
+        u
+    };
+    const TABLE: [&str; 86] = [
+        "a", "a", "i", "i", "u", "u", "e", "e", "o", "o", "ka", "ga", "ki", "gi", "ku", "gu", "ke",
+        "ge", "ko", "go", "sa", "za", "shi", "ji", "su", "zu", "se", "ze", "so", "zo", "ta", "da",
+        "chi", "ji", "", "tsu", "zu", "te", "de", "to", "do", "na", "ni", "nu", "ne", "no", "ha",
+        "ba", "pa", "hi", "bi", "pi", "fu", "bu", "pu", "he", "be", "pe", "ho", "bo", "po", "ma",
+        "mi", "mu", "me", "mo", "ya", "ya", "yu", "yu", "yo", "yo", "ra", "ri", "ru", "re", "ro",
+        "wa", "wa", "wi", "we", "wo", "n", "vu", "ka", "ke",
+    ];
+    // The long-vowel mark (ー) and anything else outside the table write nothing.
+    if (0x3041..=0x3096).contains(&h) { TABLE[(h - 0x3041) as usize] } else { "" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transliterates() {
+        let table = [
+            ("أبو محمد العدناني", "abu mhmd al adnani"),
+            ("عبد الله", "abd allah"),
+            ("عبدالله", "abd allah"),
+            ("عبدالرحمن", "abd al rhmn"),
+            ("علي", "ali"),
+            ("حسين", "hsin"),
+            ("فاطمة", "fatma"),
+            ("يوسف", "yusf"),
+            ("Владимир Путин", "vladimir putin"),
+            ("Дмитрий Медведев", "dmitriy medvedev"),
+            ("Αλέξανδρος", "alexandros"),
+            ("משה", "mshe"),
+            ("דוד", "dod"),
+            ("김정은", "kim jeongeun"),
+            ("박지성", "park jiseong"),
+            ("Abu Muhammad", "Abu Muhammad"),
+            ("たなか", "tanaka"),
+        ];
+        for (input, want) in table {
+            assert_eq!(to_latin(input), want, "{input}");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Retrieval keys: every way two name parts can agree (see `interdict_names::part_similarity`) has a key that
+//! both parts produce, so looking keys up in the inverted index finds every candidate the scorer could score.
+//!
+//! - `T`: the folded text (exact matches; also adjacent-part concatenations for merged parts);
+//! - `G`: variant-lexicon groups;
+//! - `S`: the consonant skeleton and, for skeletons of three or more classes, every skeleton with one class
+//!   deleted (equal skeletons, typos, and Latin against vowel-less transliterations are at most one edit apart
+//!   on the skeleton).
+
+use interdict_names::{Part, PartRole, PreparedName};
+use rustc_hash::FxHasher;
+use std::hash::Hasher;
+
+pub(crate) type Key = u64;
+
+fn key(family: u8, bytes: &[u8]) -> Key {
+    let mut h = FxHasher::default();
+    h.write_u8(family);
+    h.write(bytes);
+    // FxHasher is weak in its low bits for short inputs; mix once more.
+    let x = h.finish();
+    (x ^ (x >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9)
+}
+
+/// The key of a part's folded text, whose posting-list length is the part's document frequency.
+pub(crate) fn text_key(text: &str) -> Key {
+    key(b'T', text.as_bytes())
+}
+
+fn skeleton_keys(skeleton: &str, out: &mut Vec<Key>) {
+    let b = skeleton.as_bytes();
+    if b.is_empty() {
+        return;
+    }
+    out.push(key(b'S', b));
+    if b.len() >= 3 {
+        let mut buf = Vec::with_capacity(b.len());
+        for i in 0..b.len() {
+            buf.clear();
+            buf.extend_from_slice(&b[..i]);
+            buf.extend_from_slice(&b[i + 1..]);
+            out.push(key(b'S', &buf));
+        }
+    }
+}
+
+/// Keys of one part (empty for parts that do not count or that match only exactly).
+pub(crate) fn part_keys(part: &Part, out: &mut Vec<Key>) {
+    out.push(text_key(&part.text));
+    if part.role != PartRole::Word {
+        return;
+    }
+    for g in &part.groups {
+        out.push(key(b'G', &g.to_le_bytes()));
+    }
+    skeleton_keys(&part.skeleton, out);
+}
+
+/// Keys of the concatenation of parts `i` and `i + 1`, when both are words.
+pub(crate) fn adjacent_keys(name: &PreparedName, i: usize, out: &mut Vec<Key>) {
+    if name.parts[i].role != PartRole::Word || name.parts[i + 1].role != PartRole::Word {
+        return;
+    }
+    let (joined, skeleton) = &name.adjacent[i];
+    out.push(text_key(joined));
+    if skeleton.len() >= 3 {
+        out.push(key(b'S', skeleton.as_bytes()));
+    }
+}
+
+/// Key of a document number (normalised: upper-case alphanumerics).
+pub(crate) fn document_key(normalized_number: &str) -> Key {
+    key(b'D', normalized_number.as_bytes())
+}

@@ -1,0 +1,329 @@
+//! Screening one query entity against the index: candidate retrieval with score upper bounds, exact scoring of
+//! the candidates that can still make the result list, evidence, explanations.
+
+use crate::evidence::{self, DOCUMENT_MATCH_SCORE, Evidence, EvidenceKind};
+use crate::index::{WatchlistIndex, name_class};
+use crate::keys;
+use interdict_model::{Entity, NameKind, Schema, normalize_document_number};
+use interdict_names::{
+    Alignment, NameClass, NameExplanation, PreparedName, ScoreParams, align, prepare,
+};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use smallvec::SmallVec;
+use std::cell::RefCell;
+
+/// Result-list options, with the defaults of the `interdict screen` contract.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScreenOptions {
+    /// At most this many results per query (default 5).
+    pub limit: usize,
+    /// Results scoring below this are dropped (default 0.5).
+    pub cutoff: f64,
+    /// Results scoring at or above this are matches (default 0.7).
+    pub threshold: f64,
+}
+
+impl Default for ScreenOptions {
+    fn default() -> Self {
+        ScreenOptions {
+            limit: 5,
+            cutoff: 0.5,
+            threshold: 0.7,
+        }
+    }
+}
+
+/// One result of screening.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScreenMatch {
+    pub id: String,
+    pub score: f64,
+    #[serde(rename = "match")]
+    pub is_match: bool,
+    pub caption: String,
+    pub schema: Schema,
+    pub datasets: Vec<String>,
+    pub explanation: Explanation,
+}
+
+/// Why a result scored what it did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    /// The score of the best-matching name pair, after the weight of the list name's kind.
+    pub name_score: f64,
+    /// The kind of the list name that matched best (primary, alias, weak alias, original script).
+    pub matched_name_kind: NameKind,
+    /// Name-part alignment of the best pair.
+    pub name: NameExplanation,
+    /// Dates of birth, countries, gender and documents, with their effect.
+    pub evidence: Vec<Evidence>,
+    /// `name_score` plus the evidence, clamped to [0, 1] (a decisive document match raises it to 0.97).
+    pub score: f64,
+}
+
+struct QueryName {
+    prepared: PreparedName,
+    weights: SmallVec<[f64; 8]>,
+    total_weight: f64,
+    /// Bits of parts that can match without a shared key (initials), assumed matched when bounding.
+    free_bits: u64,
+}
+
+#[derive(Default)]
+struct Scratch {
+    masks: Vec<u64>,
+    touched: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+impl WatchlistIndex {
+    /// Screens `query` and returns at most `options.limit` results scoring at least `options.cutoff`, best first.
+    ///
+    /// The result is exact: every entity that a full scan would score at or above the cutoff competes for the
+    /// list. Candidates are retrieved by key and bounded from above; scoring stops once no remaining candidate
+    /// can beat the current results.
+    pub fn screen(&self, query: &Entity, options: &ScreenOptions) -> Vec<ScreenMatch> {
+        let params = ScoreParams::default();
+        let query_names = self.prepare_query(query);
+        // Upper bound of the name score per candidate entity.
+        let mut bounds: FxHashMap<u32, f64> = FxHashMap::default();
+        for qn in &query_names {
+            self.collect_bounds(qn, &mut bounds);
+        }
+        // Document numbers: a matching number makes a candidate regardless of its name.
+        for d in &query.documents {
+            let n = normalize_document_number(&d.number);
+            if n.len() >= 5 {
+                if let Some(ents) = self.documents.get(&keys::document_key(&n)) {
+                    for &e in ents {
+                        bounds.insert(e, 1.0);
+                    }
+                }
+            }
+        }
+        let mut candidates: Vec<(u32, f64)> = bounds
+            .into_iter()
+            .filter(|(e, _)| query.schema.can_match(self.entities[*e as usize].schema))
+            .map(|(e, b)| (e, (b + evidence::MAX_BONUS).min(1.0)))
+            .filter(|(_, b)| *b >= options.cutoff)
+            .collect();
+        candidates.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut results: Vec<(f64, u32, Explanation)> = Vec::new();
+        for (e, bound) in candidates {
+            if results.len() >= options.limit {
+                let worst = results.last().map(|r| r.0).unwrap_or(0.0);
+                if bound < worst {
+                    break;
+                }
+            }
+            let Some(explanation) = self.score_entity(query, &query_names, e, &params) else {
+                continue;
+            };
+            let score = explanation.score;
+            if score < options.cutoff {
+                continue;
+            }
+            let pos = results.partition_point(|r| r.0 > score || (r.0 == score && r.1 < e));
+            if pos < options.limit {
+                results.insert(pos, (score, e, explanation));
+                results.truncate(options.limit);
+            }
+        }
+        results
+            .into_iter()
+            .map(|(score, e, explanation)| {
+                let ent = &self.entities[e as usize];
+                ScreenMatch {
+                    id: ent.id.clone(),
+                    score: interdict_names::round3(score),
+                    is_match: score >= options.threshold,
+                    caption: ent.primary_name().unwrap_or_default().to_string(),
+                    schema: ent.schema,
+                    datasets: ent.datasets().into_iter().map(str::to_string).collect(),
+                    explanation,
+                }
+            })
+            .collect()
+    }
+
+    fn prepare_query(&self, query: &Entity) -> Vec<QueryName> {
+        let classes: &[NameClass] = match query.schema {
+            // An unspecified legal entity may be listed as a person or as an organisation.
+            Schema::LegalEntity => &[NameClass::Organization, NameClass::Person],
+            s => std::slice::from_ref(match name_class(s) {
+                NameClass::Person => &NameClass::Person,
+                NameClass::Organization => &NameClass::Organization,
+                NameClass::Thing => &NameClass::Thing,
+            }),
+        };
+        let mut out = Vec::new();
+        for n in &query.names {
+            for &class in classes {
+                let prepared = prepare(&n.text, class, self.lexicon());
+                if prepared.parts.is_empty() {
+                    continue;
+                }
+                let weights = interdict_names::part_weights(&prepared, self);
+                let total_weight: f64 = weights.iter().sum();
+                if total_weight <= 0.0 {
+                    continue;
+                }
+                let free_bits = prepared
+                    .parts
+                    .iter()
+                    .enumerate()
+                    .take(64)
+                    .filter(|(_, p)| p.role == interdict_names::PartRole::Initial)
+                    .fold(0u64, |m, (i, _)| m | 1 << i);
+                out.push(QueryName {
+                    prepared,
+                    weights,
+                    total_weight,
+                    free_bits,
+                });
+            }
+        }
+        out
+    }
+
+    /// For every candidate name sharing a key with `qn`, bounds its name score by the share of query weight
+    /// whose parts have a key in common with it, and keeps the best bound per entity.
+    fn collect_bounds(&self, qn: &QueryName, bounds: &mut FxHashMap<u32, f64>) {
+        SCRATCH.with(|cell| {
+            let mut scratch = cell.borrow_mut();
+            let Scratch { masks, touched } = &mut *scratch;
+            if masks.len() < self.names.len() {
+                masks.resize(self.names.len(), 0);
+            }
+            let parts = &qn.prepared.parts;
+            let mut ks: Vec<keys::Key> = Vec::with_capacity(16);
+            let hit =
+                |ks: &[keys::Key], bits: u64, masks: &mut Vec<u64>, touched: &mut Vec<u32>| {
+                    for &k in ks {
+                        for &name in self.posting(k) {
+                            let m = &mut masks[name as usize];
+                            if *m == 0 {
+                                touched.push(name);
+                            }
+                            *m |= bits;
+                        }
+                    }
+                };
+            for (i, p) in parts.iter().enumerate().take(64) {
+                if qn.weights[i] <= 0.0 {
+                    continue;
+                }
+                ks.clear();
+                keys::part_keys(p, &mut ks);
+                ks.sort_unstable();
+                ks.dedup();
+                hit(&ks, 1 << i, masks, touched);
+            }
+            for i in 0..qn.prepared.adjacent.len().min(63) {
+                ks.clear();
+                keys::adjacent_keys(&qn.prepared, i, &mut ks);
+                hit(&ks, (1 << i) | (1 << (i + 1)), masks, touched);
+            }
+            for &name in touched.iter() {
+                let bits = std::mem::take(&mut masks[name as usize]) | qn.free_bits;
+                let hit_weight: f64 = qn
+                    .weights
+                    .iter()
+                    .enumerate()
+                    .take(64)
+                    .filter(|(i, _)| bits & (1 << i) != 0)
+                    .map(|(_, w)| *w)
+                    .sum();
+                let indexed = &self.names[name as usize];
+                let bound = (hit_weight / qn.total_weight).min(1.0) * indexed.kind.weight();
+                let slot = bounds.entry(indexed.entity).or_insert(0.0);
+                if bound > *slot {
+                    *slot = bound;
+                }
+            }
+            touched.clear();
+        });
+    }
+
+    /// Scores one entity exactly: the best name pair, then the evidence. `None` when no name pair aligns at all
+    /// and no document matches.
+    fn score_entity(
+        &self,
+        query: &Entity,
+        query_names: &[QueryName],
+        entity: u32,
+        params: &ScoreParams,
+    ) -> Option<Explanation> {
+        let ent = &self.entities[entity as usize];
+        let mut best: Option<(f64, &QueryName, usize, Alignment)> = None;
+        // Names of one entity are contiguous in `names`; find them by binary search on the entity id.
+        let start = self.names.partition_point(|n| n.entity < entity);
+        for (ni, indexed) in self.names[start..]
+            .iter()
+            .enumerate()
+            .take_while(|(_, n)| n.entity == entity)
+        {
+            for qn in query_names {
+                if qn.prepared.class != indexed.prepared.class {
+                    continue;
+                }
+                let al = align(
+                    &qn.prepared,
+                    &qn.weights,
+                    &indexed.prepared,
+                    &indexed.weights,
+                    params,
+                );
+                let s = al.score() * indexed.kind.weight();
+                if best.as_ref().is_none_or(|b| s > b.0) {
+                    best = Some((s, qn, start + ni, al));
+                }
+            }
+        }
+        let evidence = evidence::compare_evidence(query, ent);
+        let decisive = evidence.iter().any(|e| e.kind == EvidenceKind::Document);
+        let (name_score, name, kind) = match &best {
+            Some((s, qn, ni, al)) => {
+                let indexed = &self.names[*ni];
+                (
+                    *s,
+                    al.explain(&qn.prepared, &indexed.prepared),
+                    indexed.kind,
+                )
+            }
+            None if decisive => {
+                let explanation = NameExplanation {
+                    query: query.primary_name().unwrap_or_default().to_string(),
+                    candidate: ent.primary_name().unwrap_or_default().to_string(),
+                    score: 0.0,
+                    pairs: Vec::new(),
+                    unmatched_query: Vec::new(),
+                    unmatched_candidate: Vec::new(),
+                    ignored: Vec::new(),
+                    adjustments: Vec::new(),
+                };
+                (0.0, explanation, NameKind::Primary)
+            }
+            None => return None,
+        };
+        if name_score <= 0.0 && !decisive {
+            return None;
+        }
+        let mut score = name_score + evidence.iter().map(|e| e.effect).sum::<f64>();
+        if decisive {
+            score = score.max(DOCUMENT_MATCH_SCORE);
+        }
+        let score = score.clamp(0.0, 1.0);
+        Some(Explanation {
+            name_score: interdict_names::round3(name_score),
+            matched_name_kind: kind,
+            name,
+            evidence,
+            score: interdict_names::round3(score),
+        })
+    }
+}
