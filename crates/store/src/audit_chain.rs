@@ -30,6 +30,7 @@ pub struct AuditEvent {
 
 /// A stored audit record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditRecord {
     pub seq: i64,
     pub at: Millis,
@@ -91,6 +92,7 @@ impl AuditRecord {
 
 /// Why the chain is broken, and where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BrokenRecord {
     /// The sequence number of the first record that fails (or, for a missing record, the one expected there).
     pub seq: i64,
@@ -99,6 +101,7 @@ pub struct BrokenRecord {
 
 /// The outcome of checking a chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditVerification {
     /// Records checked before the first break (or all of them).
     pub records: u64,

@@ -21,6 +21,7 @@ macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -91,6 +92,7 @@ impl DecisionKind {
 
 /// An agency (tenant). Everything but lists' shared format is scoped to one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organisation {
     pub id: i64,
     pub name: String,
@@ -99,6 +101,7 @@ pub struct Organisation {
 
 /// A user of one organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: i64,
     pub org_id: i64,
@@ -119,6 +122,7 @@ pub struct ApiKeyRecord {
 
 /// One version of a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListVersion {
     pub id: i64,
     pub org_id: i64,
@@ -133,6 +137,7 @@ pub struct ListVersion {
 
 /// What changed between two versions of a list, by entity id (each sorted).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListDiff {
     pub from_version: i64,
     pub to_version: i64,
@@ -143,6 +148,7 @@ pub struct ListDiff {
 
 /// An alert about to be stored: a screening result that reached the match threshold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewAlert {
     pub query_id: String,
     pub query: serde_json::Value,
@@ -154,6 +160,7 @@ pub struct NewAlert {
 
 /// A stored alert.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Alert {
     pub id: i64,
     pub org_id: i64,
@@ -171,6 +178,7 @@ pub struct Alert {
 
 /// A recorded decision on an alert.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decision {
     pub id: i64,
     pub alert_id: i64,
@@ -183,6 +191,7 @@ pub struct Decision {
 
 /// A case grouping alerts for investigation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Case {
     pub id: i64,
     pub org_id: i64,
@@ -195,6 +204,7 @@ pub struct Case {
 
 /// A passenger record (PNR or API) about to be stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPassengerRecord {
     pub kind: PassengerDataKind,
     pub received_at: Millis,
@@ -207,6 +217,7 @@ pub struct NewPassengerRecord {
 
 /// A stored passenger record as the API shows it: after masking, `personal` holds masked values only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PassengerRecord {
     pub id: i64,
     pub org_id: i64,
@@ -220,6 +231,7 @@ pub struct PassengerRecord {
 
 /// A request to see the personal fields of a masked record; usable once a second user approved it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RepersonalisationRequest {
     pub id: i64,
     pub org_id: i64,
@@ -233,6 +245,7 @@ pub struct RepersonalisationRequest {
 
 /// What a retention run did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RetentionOutcome {
     pub masked: u64,
     pub deleted: u64,
