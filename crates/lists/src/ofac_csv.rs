@@ -447,16 +447,25 @@ fn apply_remark(
                 .or_else(|| Country::from_name(&text));
             e.birth_places.push(Place { text, country });
         }
-        Remark::Nationality(text) => match Country::from_name(&text) {
-            Some(c) => push_unique(&mut e.nationalities, c),
-            None => {
-                problem(
-                    Some("Remarks"),
-                    format!("nationality: unknown country {text:?}; kept in property nationality"),
-                );
-                e.add_property("nationality", text);
+        Remark::Nationality(text) => {
+            match Country::from_name(text.strip_prefix("possibly ").unwrap_or(&text)) {
+                Some(c) => {
+                    push_unique(&mut e.nationalities, c);
+                    if text.starts_with("possibly ") {
+                        e.add_property("nationality", text);
+                    }
+                }
+                None => {
+                    problem(
+                        Some("Remarks"),
+                        format!(
+                            "nationality: unknown country {text:?}; kept in property nationality"
+                        ),
+                    );
+                    e.add_property("nationality", text);
+                }
             }
-        },
+        }
         Remark::Citizenship(text) => match Country::from_name(&text) {
             Some(c) => {
                 push_unique(&mut e.countries, c);

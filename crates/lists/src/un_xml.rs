@@ -288,8 +288,23 @@ impl<R: BufRead> UnXmlReader<R> {
                 self.end_top();
             }
             None => {
-                let p = self.problem_here(format!("end tag </{tag}> without a start tag; ignored"));
-                self.pending.push_back(Err(p));
+                // Most often a misspelt end tag: inside a record it closes the innermost open field.
+                let inside_field = self
+                    .record
+                    .as_ref()
+                    .is_some_and(|r| self.stack.len() > r.depth);
+                if inside_field {
+                    let open = self.stack.last().cloned().unwrap_or_default();
+                    let p = self.problem_here(format!(
+                        "end tag </{tag}> does not match <{open}>; read as its end"
+                    ));
+                    self.pending.push_back(Err(p));
+                    self.end_top();
+                } else {
+                    let p =
+                        self.problem_here(format!("end tag </{tag}> without a start tag; ignored"));
+                    self.pending.push_back(Err(p));
+                }
             }
         }
     }
@@ -471,7 +486,7 @@ fn build_entity(r: &RawRecord) -> (Option<Entity>, Vec<ImportProblem>) {
                 .names
                 .push(Name::new(value.clone(), NameKind::OriginalScript)),
             "UN_LIST_TYPE" => membership.programme = Some(value.clone()),
-            "LISTED_ON" => match value.parse::<PartialDate>() {
+            "LISTED_ON" => match without_time_zone(value).parse::<PartialDate>() {
                 Ok(d) => membership.listed_on = Some(d),
                 Err(err) => {
                     p.add(tag, format!("{err}; kept in property listedOn"));
@@ -562,6 +577,16 @@ fn build_entity(r: &RawRecord) -> (Option<Entity>, Vec<ImportProblem>) {
         return (None, p.problems);
     }
     (Some(e), p.problems)
+}
+
+/// `2015-07-01-04:00` (a date with a time-zone offset, as some UN entries write LISTED_ON) -> `2015-07-01`.
+fn without_time_zone(value: &str) -> &str {
+    let b = value.as_bytes();
+    if b.len() > 10 && matches!(b[10], b'-' | b'+' | b'Z') && value.is_char_boundary(10) {
+        &value[..10]
+    } else {
+        value
+    }
 }
 
 /// The property name for an element: the known UN elements by their FollowTheMoney-style names, others by tag.
