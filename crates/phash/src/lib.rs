@@ -7,7 +7,7 @@ pub mod pdq;
 
 pub use error::PhashError;
 pub use hash256::PdqHash;
-pub use pdq::{Dihedral, Pdq, PdqDihedral, PdqHasher};
+pub use pdq::{Dihedral, LumaRule, Pdq, PdqDihedral, PdqHasher};
 mod cmyk;
 pub mod decode;
 
@@ -17,3 +17,6 @@ pub mod index;
 
 pub use exact::{ExactHashes, exact_hashes, exact_hashes_of_file};
 pub use index::{HashIndex, IndexMatch, SearchPath};
+pub mod video;
+
+pub use video::{VideoMatch, VpdqFeature, VpdqOptions, hash_video, match_videos, parse_vpdq};

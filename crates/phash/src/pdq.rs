@@ -106,17 +106,45 @@ pub fn luma_of(r: u8, g: u8, b: u8) -> f32 {
     0.299f32 * f32::from(r) + 0.587f32 * f32::from(g) + 0.114f32 * f32::from(b)
 }
 
+/// Luma as the `pdqhash` Python package computes it (numpy: `R*0.299 + G*0.587 + B*0.114` in `f64`, then cast to
+/// `f32`). This is what ThreatExchange and Hasher-Matcher-Actioner hash with.
+#[inline]
+pub fn luma_of_f64(r: u8, g: u8, b: u8) -> f32 {
+    (f64::from(r) * 0.299 + f64::from(g) * 0.587 + f64::from(b) * 0.114) as f32
+}
+
+/// Which luma formula feeds the filter. Both are `0.299 R + 0.587 G + 0.114 B`; they differ in the last bit of
+/// some values, which can flip a bit of the hash (or of a dihedral variant) near the median.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LumaRule {
+    /// `f64` arithmetic rounded to `f32` (the `pdqhash` Python package, so ThreatExchange and HMA). Default for
+    /// image files.
+    #[default]
+    PdqhashPython,
+    /// `f32` arithmetic (Meta's C++ `pdq-photo-hasher` and `vpdq`).
+    ReferenceCpp,
+}
+
 /// Reusable working memory for hashing (two full-size `f32` planes); one per thread.
 #[derive(Debug, Default)]
 pub struct PdqHasher {
     luma: Vec<f32>,
     scratch: Vec<f32>,
+    rule: LumaRule,
 }
 
 impl PdqHasher {
-    /// A hasher with empty buffers (they grow to the largest image hashed).
+    /// A hasher with empty buffers (they grow to the largest image hashed) and the default luma rule.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A hasher using the given luma rule.
+    pub fn with_luma_rule(rule: LumaRule) -> Self {
+        PdqHasher {
+            rule,
+            ..Self::default()
+        }
     }
 
     /// PDQ hash of packed RGB pixels (`rgb.len() == 3 * width * height`, rows top to bottom).
@@ -155,6 +183,17 @@ impl PdqHasher {
         }
     }
 
+    /// The 16x16 DCT block (row-major, before the median threshold) and quality of packed RGB pixels, as the
+    /// reference's `pdqFloat256FromFloatLuma` (`pdqhash.compute_float` in Python); `None` for images too small.
+    pub fn float_hash_rgb(
+        &mut self,
+        rgb: &[u8],
+        width: usize,
+        height: usize,
+    ) -> Option<([f32; 256], u8)> {
+        self.dct_from_rgb(rgb, width, height)
+    }
+
     /// PDQ hash of a luma plane (row-major `f32`, `luma.len() == width * height`), as the reference's
     /// `pdqHash256FromFloatLuma`.
     pub fn hash_luma(&mut self, luma: &[f32], width: usize, height: usize) -> Pdq {
@@ -184,8 +223,14 @@ impl PdqHasher {
             return None;
         }
         self.luma.clear();
-        self.luma
-            .extend(rgb.chunks_exact(3).map(|p| luma_of(p[0], p[1], p[2])));
+        match self.rule {
+            LumaRule::PdqhashPython => self
+                .luma
+                .extend(rgb.chunks_exact(3).map(|p| luma_of_f64(p[0], p[1], p[2]))),
+            LumaRule::ReferenceCpp => self
+                .luma
+                .extend(rgb.chunks_exact(3).map(|p| luma_of(p[0], p[1], p[2]))),
+        }
         Some(self.dct_from_luma(width, height))
     }
 
