@@ -1,0 +1,100 @@
+//! Server settings. The `interdict serve` command fills them from a TOML file and `INTERDICT_*` environment
+//! variables; tests build them directly.
+
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+use crate::auth::KeyHashing;
+
+/// Everything `interdict serve` can be told.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to listen on.
+    pub listen: String,
+    /// The SQLite database file (created on first run).
+    pub database: PathBuf,
+    /// Largest accepted request body (list files are uploaded whole).
+    pub body_limit_bytes: usize,
+    /// Requests running longer are answered with `timeout`.
+    pub request_timeout_secs: u64,
+    /// Organisation created on a fresh database, with a first admin user whose key is printed once.
+    pub first_organisation: String,
+    pub retention: RetentionConfig,
+    pub screening: ScreeningDefaults,
+    /// Argon2 memory cost of new API keys in KiB (default: argon2's recommendation).
+    pub key_memory_kib: u32,
+    /// Argon2 iterations of new API keys.
+    pub key_iterations: u32,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        let hashing = KeyHashing::default();
+        ServerConfig {
+            listen: "127.0.0.1:8080".into(),
+            database: PathBuf::from("interdict.db"),
+            body_limit_bytes: 64 * 1024 * 1024,
+            request_timeout_secs: 30,
+            first_organisation: "Demo Agency".into(),
+            retention: RetentionConfig::default(),
+            screening: ScreeningDefaults::default(),
+            key_memory_kib: hashing.memory_kib,
+            key_iterations: hashing.iterations,
+        }
+    }
+}
+
+impl ServerConfig {
+    pub fn key_hashing(&self) -> KeyHashing {
+        KeyHashing {
+            memory_kib: self.key_memory_kib,
+            iterations: self.key_iterations,
+        }
+    }
+}
+
+/// Retention limits per data type, in days, and how often the background job runs.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionConfig {
+    /// PNR personal fields are masked after this many days (EU PNR directive: 6 months).
+    pub pnr_mask_days: i64,
+    /// PNR records are deleted after this many days (EU PNR directive: 5 years).
+    pub pnr_delete_days: i64,
+    pub api_mask_days: i64,
+    pub api_delete_days: i64,
+    /// Seconds between runs of the retention job (0 disables the background job).
+    pub interval_secs: u64,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        RetentionConfig {
+            pnr_mask_days: 180,
+            pnr_delete_days: 5 * 365,
+            api_mask_days: 180,
+            api_delete_days: 5 * 365,
+            interval_secs: 3600,
+        }
+    }
+}
+
+/// Defaults of the screening parameters (each request may override them).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScreeningDefaults {
+    pub limit: usize,
+    pub cutoff: f64,
+    pub threshold: f64,
+}
+
+impl Default for ScreeningDefaults {
+    fn default() -> Self {
+        ScreeningDefaults {
+            limit: 5,
+            cutoff: 0.5,
+            threshold: 0.7,
+        }
+    }
+}

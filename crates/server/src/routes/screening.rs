@@ -1,0 +1,382 @@
+//! `POST /v1/screen` and the yente-compatible `POST /match/{dataset}`.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use interdict_model::Entity;
+use interdict_screen::ScreenMatch;
+use interdict_store::{AuditEvent, NewAlert, Role, now_ms};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{Principal, require_purpose};
+use crate::extract::{JsonBody, QueryParams};
+use crate::screening::{ListRef, ScreenParams, query_id, read_query, screen};
+use crate::{ApiError, AppState};
+
+const SCREENERS: &[Role] = &[Role::Analyst, Role::Admin, Role::Ingest];
+
+/// A batch of FollowTheMoney-style queries.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ScreenRequest {
+    /// Why these people are screened (required here or in the `X-Purpose` header).
+    #[serde(default)]
+    pub purpose: Option<String>,
+    /// `{"id":"q1","schema":"Person","properties":{"name":["..."],"birthDate":["1977"]}}` objects.
+    pub queries: Vec<serde_json::Value>,
+    pub limit: Option<usize>,
+    pub cutoff: Option<f64>,
+    pub threshold: Option<f64>,
+}
+
+/// One result: a list entry, its score and why.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ScreenResult {
+    pub id: String,
+    pub score: f64,
+    #[serde(rename = "match")]
+    pub is_match: bool,
+    pub caption: String,
+    pub datasets: Vec<String>,
+    pub explanation: serde_json::Value,
+}
+
+/// The results of one query, and the alerts raised for its matches.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct QueryResults {
+    pub id: String,
+    pub results: Vec<ScreenResult>,
+    pub alert_ids: Vec<i64>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ScreenResponse {
+    pub results: Vec<QueryResults>,
+    /// The list versions screened against.
+    pub lists: Vec<ListRef>,
+}
+
+fn to_result(m: &ScreenMatch) -> Result<ScreenResult, ApiError> {
+    Ok(ScreenResult {
+        id: m.id.clone(),
+        score: m.score,
+        is_match: m.is_match,
+        caption: m.caption.clone(),
+        datasets: m.datasets.clone(),
+        explanation: serde_json::to_value(&m.explanation)
+            .map_err(|e| ApiError::Internal(format!("explanation of {}: {e}", m.id)))?,
+    })
+}
+
+struct Screened {
+    queries: Vec<(String, serde_json::Value, Vec<ScreenMatch>)>,
+    alert_ids: Vec<Vec<i64>>,
+    lists: Vec<ListRef>,
+}
+
+/// Screens, stores alerts for matches and the audit record, in one store transaction.
+fn screen_and_record(
+    state: &AppState,
+    who: &Principal,
+    purpose: String,
+    endpoint: &str,
+    raw: Vec<serde_json::Value>,
+    params: ScreenParams,
+    keep: impl Fn(&ScreenMatch) -> bool,
+) -> Result<Screened, ApiError> {
+    if raw.is_empty() {
+        return Err(ApiError::invalid("queries must not be empty"));
+    }
+    if raw.len() > 1000 {
+        return Err(ApiError::invalid(format!(
+            "at most 1000 queries per request, not {}",
+            raw.len()
+        )));
+    }
+    let entities: Vec<Entity> = raw
+        .iter()
+        .enumerate()
+        .map(|(i, q)| read_query(i + 1, q))
+        .collect::<Result<_, _>>()?;
+    let index = state.indexes.get(state.store.as_ref(), who.org_id())?;
+    let mut queries = Vec::with_capacity(raw.len());
+    let mut alerts = Vec::new();
+    let mut returned = Vec::new();
+    for (i, (value, entity)) in raw.into_iter().zip(&entities).enumerate() {
+        let id = query_id(i + 1, &value);
+        let matches: Vec<ScreenMatch> = screen(&index, entity, &params)
+            .into_iter()
+            .filter(|m| keep(m))
+            .collect();
+        for m in &matches {
+            returned.push(m.id.clone());
+            if m.is_match {
+                alerts.push((
+                    i,
+                    NewAlert {
+                        query_id: id.clone(),
+                        query: value.clone(),
+                        entity_id: m.id.clone(),
+                        caption: m.caption.clone(),
+                        score: m.score,
+                        explanation: serde_json::to_value(&m.explanation).unwrap_or_default(),
+                    },
+                ));
+            }
+        }
+        queries.push((id, value, matches));
+    }
+    let event = AuditEvent {
+        at: now_ms(),
+        org_id: Some(who.org_id()),
+        actor: who.actor(),
+        purpose,
+        action: "screen".into(),
+        detail: serde_json::json!({
+            "endpoint": endpoint,
+            "queries": queries.iter().map(|(_, v, _)| v.clone()).collect::<Vec<_>>(),
+            "lists": index.lists,
+        }),
+        returned,
+    };
+    let new_alerts: Vec<NewAlert> = alerts.iter().map(|(_, a)| a.clone()).collect();
+    let ids = state
+        .store
+        .record_screening(who.org_id(), &who.actor(), &new_alerts, &event)?;
+    let mut alert_ids = vec![Vec::new(); queries.len()];
+    for ((q, _), id) in alerts.iter().zip(ids) {
+        alert_ids[*q].push(id);
+    }
+    state
+        .metrics
+        .screened_queries
+        .fetch_add(queries.len() as u64, Ordering::Relaxed);
+    state
+        .metrics
+        .alerts_raised
+        .fetch_add(new_alerts.len() as u64, Ordering::Relaxed);
+    Ok(Screened {
+        queries,
+        alert_ids,
+        lists: index.lists.clone(),
+    })
+}
+
+/// Screen queries against the organisation's lists.
+///
+/// Every request is audited (who, purpose, queries, returned ids); each match at or above the threshold
+/// raises an alert for an analyst to decide.
+#[utoipa::path(post, path = "/v1/screen", tag = "screening", request_body = ScreenRequest,
+    params(("X-Purpose" = Option<String>, Header, description = "Why the search is made (or the `purpose` field)")),
+    responses((status = 200, body = ScreenResponse), (status = "4XX", body = crate::ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn screen_batch(
+    who: Principal,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<ScreenRequest>,
+) -> Result<Json<ScreenResponse>, ApiError> {
+    who.require(SCREENERS)?;
+    let purpose = require_purpose(&headers, req.purpose.as_deref())?;
+    let params = ScreenParams::new(state.config.screening, req.limit, req.cutoff, req.threshold)?;
+    let s = screen_and_record(
+        &state,
+        &who,
+        purpose,
+        "/v1/screen",
+        req.queries,
+        params,
+        |_| true,
+    )?;
+    let mut results = Vec::with_capacity(s.queries.len());
+    for ((id, _, matches), alert_ids) in s.queries.iter().zip(s.alert_ids) {
+        results.push(QueryResults {
+            id: id.clone(),
+            results: matches.iter().map(to_result).collect::<Result<_, _>>()?,
+            alert_ids,
+        });
+    }
+    Ok(Json(ScreenResponse {
+        results,
+        lists: s.lists,
+    }))
+}
+
+/// yente's match request: queries by key.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MatchRequest {
+    pub queries: BTreeMap<String, serde_json::Value>,
+    /// Accepted for compatibility; Interdict's scorer has its own weights.
+    #[serde(default)]
+    pub weights: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct MatchParams {
+    pub limit: Option<usize>,
+    pub threshold: Option<f64>,
+    pub cutoff: Option<f64>,
+    /// Accepted for compatibility and ignored.
+    pub algorithm: Option<String>,
+    /// The stated purpose, for clients that cannot send the `X-Purpose` header.
+    pub purpose: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TotalSpec {
+    pub value: usize,
+    pub relation: &'static str,
+}
+
+/// A scored entity, as yente returns it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct YenteResult {
+    pub id: String,
+    pub caption: String,
+    pub schema: String,
+    pub properties: BTreeMap<String, Vec<String>>,
+    pub datasets: Vec<String>,
+    pub referents: Vec<String>,
+    pub target: bool,
+    pub score: f64,
+    #[serde(rename = "match")]
+    pub is_match: bool,
+    pub features: BTreeMap<String, f64>,
+    /// Interdict's readable explanation (extra to yente's fields).
+    pub explanation: serde_json::Value,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EntityMatches {
+    pub status: u16,
+    pub results: Vec<YenteResult>,
+    pub total: TotalSpec,
+    pub query: serde_json::Value,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MatchResponse {
+    pub responses: BTreeMap<String, EntityMatches>,
+    pub matcher: serde_json::Value,
+    pub limit: usize,
+}
+
+/// FollowTheMoney-style properties of a list entry.
+fn ftm_properties(e: &Entity) -> BTreeMap<String, Vec<String>> {
+    let mut p: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (i, n) in e.names.iter().enumerate() {
+        let key = if i == 0 { "name" } else { "alias" };
+        p.entry(key.into()).or_default().push(n.text.clone());
+    }
+    for d in &e.birth_dates {
+        if let Ok(serde_json::Value::String(s)) = serde_json::to_value(d) {
+            p.entry("birthDate".into()).or_default().push(s);
+        }
+    }
+    for c in &e.nationalities {
+        if let Ok(serde_json::Value::String(s)) = serde_json::to_value(c) {
+            p.entry("nationality".into()).or_default().push(s);
+        }
+    }
+    for c in &e.countries {
+        if let Ok(serde_json::Value::String(s)) = serde_json::to_value(c) {
+            p.entry("country".into()).or_default().push(s);
+        }
+    }
+    for d in &e.documents {
+        p.entry("idNumber".into())
+            .or_default()
+            .push(d.number.clone());
+    }
+    for (k, v) in &e.properties {
+        p.entry(k.clone()).or_default().extend(v.iter().cloned());
+    }
+    p
+}
+
+/// Match entities, yente-compatible: existing OpenSanctions clients work unchanged (send the API key as
+/// `Authorization: ApiKey <key>` and the purpose as `X-Purpose` or `?purpose=`). `dataset` is `default` for all
+/// lists, or a list or dataset name.
+#[utoipa::path(post, path = "/match/{dataset}", tag = "screening", request_body = MatchRequest,
+    params(("dataset" = String, Path, description = "`default`, or a list or dataset name"), MatchParams,
+           ("X-Purpose" = Option<String>, Header, description = "Why the search is made")),
+    responses((status = 200, body = MatchResponse), (status = "4XX", body = crate::ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn yente_match(
+    who: Principal,
+    State(state): State<AppState>,
+    Path(dataset): Path<String>,
+    QueryParams(q): QueryParams<MatchParams>,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<MatchRequest>,
+) -> Result<Json<MatchResponse>, ApiError> {
+    who.require(SCREENERS)?;
+    let purpose = require_purpose(&headers, q.purpose.as_deref())?;
+    let params = ScreenParams::new(state.config.screening, q.limit, q.cutoff, q.threshold)?;
+    let keys: Vec<String> = req.queries.keys().cloned().collect();
+    let raw: Vec<serde_json::Value> = req
+        .queries
+        .into_iter()
+        .map(|(k, mut v)| {
+            if let Some(obj) = v.as_object_mut() {
+                obj.entry("id").or_insert(serde_json::Value::String(k));
+            }
+            v
+        })
+        .collect();
+    let index = state.indexes.get(state.store.as_ref(), who.org_id())?;
+    let all = dataset == "default";
+    let in_list = index.lists.iter().any(|l| l.list == dataset);
+    let keep = |m: &ScreenMatch| all || in_list || m.datasets.contains(&dataset);
+    let s = screen_and_record(
+        &state,
+        &who,
+        purpose,
+        &format!("/match/{dataset}"),
+        raw,
+        params,
+        keep,
+    )?;
+    let mut responses = BTreeMap::new();
+    for (key, (_, query, matches)) in keys.into_iter().zip(s.queries) {
+        let mut results = Vec::with_capacity(matches.len());
+        for m in &matches {
+            let entity = index.index.get(&m.id);
+            results.push(YenteResult {
+                id: m.id.clone(),
+                caption: m.caption.clone(),
+                schema: entity
+                    .map(|e| e.schema.as_str().to_string())
+                    .unwrap_or_else(|| "LegalEntity".into()),
+                properties: entity.map(ftm_properties).unwrap_or_default(),
+                datasets: m.datasets.clone(),
+                referents: Vec::new(),
+                target: true,
+                score: m.score,
+                is_match: m.is_match,
+                features: BTreeMap::from([("interdict_score".to_string(), m.score)]),
+                explanation: serde_json::to_value(&m.explanation).unwrap_or_default(),
+            });
+        }
+        let total = TotalSpec {
+            value: results.len(),
+            relation: "eq",
+        };
+        responses.insert(
+            key,
+            EntityMatches {
+                status: 200,
+                results,
+                total,
+                query,
+            },
+        );
+    }
+    Ok(Json(MatchResponse {
+        responses,
+        matcher: serde_json::json!({"interdict_score": {"description": "Interdict's explainable name, date, country and document score", "coefficient": 1.0, "url": ""}}),
+        limit: params.limit,
+    }))
+}

@@ -1,0 +1,721 @@
+//! The HTTP API, called in-process (no sockets): authentication on every route, organisation isolation, the
+//! screening -> alert -> decision flow, list versions, audit, retention, error bodies and the OpenAPI document.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use interdict_server::{AppState, KeyHashing, ServerConfig, auth::issue_api_key, router};
+use interdict_store::{Role, SqliteStore, Store, now_ms};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Org {
+    id: i64,
+    admin: String,
+    analyst: String,
+    auditor: String,
+    dpo: String,
+    ingest: String,
+}
+
+struct Harness {
+    state: AppState,
+    a: Org,
+    b: Org,
+}
+
+fn config() -> ServerConfig {
+    let fast = KeyHashing::fast();
+    ServerConfig {
+        key_memory_kib: fast.memory_kib,
+        key_iterations: fast.iterations,
+        body_limit_bytes: 256 * 1024,
+        retention: interdict_server::RetentionConfig {
+            interval_secs: 0,
+            ..Default::default()
+        },
+        ..ServerConfig::default()
+    }
+}
+
+fn org(store: &dyn Store, name: &str) -> Org {
+    let o = store.create_organisation(name, now_ms()).unwrap();
+    let key = |user: &str, role: Role| {
+        let u = store.create_user(o.id, user, role, now_ms()).unwrap();
+        issue_api_key(store, &u, KeyHashing::fast()).unwrap()
+    };
+    Org {
+        id: o.id,
+        admin: key("admin", Role::Admin),
+        analyst: key("analyst", Role::Analyst),
+        auditor: key("auditor", Role::Auditor),
+        dpo: key("dpo", Role::DataProtection),
+        ingest: key("ingest", Role::Ingest),
+    }
+}
+
+const WATCHLIST_V1: &str = "id,schema,name,aliases,birth_date,nationality\n\
+    T-1,Person,Abu Karim al-Fictiti,Karim Fictiti,1980,sy\n\
+    T-2,Person,Olga Inventova,,1988-11-02,ru\n\
+    T-3,Organization,Fictional Relief Front,FRF,,\n";
+
+const WATCHLIST_V2: &str = "id,schema,name,aliases,birth_date,nationality\n\
+    T-1,Person,Abu Karim al-Fictiti,Karim Fictiti;Abou Karim,1980,sy\n\
+    T-3,Organization,Fictional Relief Front,FRF,,\n\
+    T-4,Person,Jean-Pierre Madeup,,1969,fr\n";
+
+impl Harness {
+    async fn new() -> Harness {
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open_in_memory().unwrap());
+        let a = org(store.as_ref(), "Agency A");
+        let b = org(store.as_ref(), "Agency B");
+        let h = Harness {
+            state: AppState::new(store, config()),
+            a,
+            b,
+        };
+        let (status, body) = h
+            .send(
+                Method::POST,
+                "/v1/lists/watch",
+                Some(&h.a.ingest),
+                Body::from(WATCHLIST_V1),
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        h
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        key: Option<&str>,
+        body: Body,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(method).uri(uri);
+        if let Some(k) = key {
+            req = req.header("authorization", format!("Bearer {k}"));
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let response = router(self.state.clone())
+            .oneshot(req.body(body).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+        (status, value)
+    }
+
+    async fn json(&self, method: Method, uri: &str, key: &str, body: Value) -> (StatusCode, Value) {
+        self.send(
+            method,
+            uri,
+            Some(key),
+            Body::from(body.to_string()),
+            &[("x-purpose", "test"), ("content-type", "application/json")],
+        )
+        .await
+    }
+
+    async fn get(&self, uri: &str, key: &str) -> (StatusCode, Value) {
+        self.send(Method::GET, uri, Some(key), Body::empty(), &[])
+            .await
+    }
+
+    async fn screen_karim(&self, key: &str) -> Value {
+        let (status, body) = self
+            .json(Method::POST, "/v1/screen", key, json!({"queries": [{"id": "q1", "schema": "Person",
+                "properties": {"name": ["Abu Karim al-Fictiti"], "birthDate": ["1980"], "nationality": ["sy"]}}]}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+}
+
+fn assert_error(status: StatusCode, body: &Value, want_status: u16, code: &str) {
+    assert_eq!(status.as_u16(), want_status, "{body}");
+    assert_eq!(body["code"], code, "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    assert!(body["type"].is_string(), "{body}");
+}
+
+/// Every documented route (taken from the OpenAPI document, so a new route is covered automatically).
+fn documented_routes() -> Vec<(Method, String)> {
+    let doc: Value = serde_json::from_str(&interdict_server::openapi::openapi_json()).unwrap();
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            let uri = path
+                .replace("{dataset}", "default")
+                .replace("{list}", "watch")
+                .replace("{id}", "1")
+                .replace("{key_id}", "abc");
+            out.push((method.to_uppercase().parse().unwrap(), uri));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_route_rejects_missing_and_wrong_credentials() {
+    let h = Harness::new().await;
+    let routes = documented_routes();
+    assert!(routes.len() >= 25, "{routes:?}");
+    let revoked = {
+        let (status, body) = h
+            .json(
+                Method::POST,
+                "/v1/users",
+                &h.a.admin,
+                json!({"name": "leaver", "role": "analyst"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let key = body["api_key"].as_str().unwrap().to_string();
+        let key_id = key.split('_').nth(1).unwrap().to_string();
+        assert_eq!(h.get("/v1/lists", &key).await.0, StatusCode::OK);
+        let (status, _) = h
+            .send(
+                Method::DELETE,
+                &format!("/v1/keys/{key_id}"),
+                Some(&h.a.admin),
+                Body::empty(),
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        key
+    };
+    let wrong_secret = format!("{}x", h.a.admin);
+    for (method, uri) in routes {
+        if uri == "/healthz" || uri == "/readyz" {
+            let (status, _) = h.send(method, &uri, None, Body::empty(), &[]).await;
+            assert_eq!(status, StatusCode::OK, "{uri} is a probe");
+            continue;
+        }
+        let (status, body) = h
+            .send(method.clone(), &uri, None, Body::from("{}"), &[])
+            .await;
+        assert_error(status, &body, 401, "missing_credentials");
+        for bad in [
+            "idk_0000_1111",
+            "not-a-key",
+            wrong_secret.as_str(),
+            revoked.as_str(),
+        ] {
+            let (status, body) = h
+                .send(method.clone(), &uri, Some(bad), Body::from("{}"), &[])
+                .await;
+            assert_error(status, &body, 401, "invalid_credentials");
+        }
+        let (status, body) = h
+            .send(
+                method.clone(),
+                &uri,
+                Some("idk_0000_1111"),
+                Body::from("{}"),
+                &[],
+            )
+            .await;
+        assert_ne!(
+            body["code"], "no_route",
+            "{method} {uri} is documented but not routed ({status})"
+        );
+    }
+}
+
+#[tokio::test]
+async fn screening_raises_alerts_that_an_analyst_decides() {
+    let h = Harness::new().await;
+    let (status, body) = h
+        .send(
+            Method::POST,
+            "/v1/screen",
+            Some(&h.a.analyst),
+            Body::from(r#"{"queries":[{"schema":"Person","properties":{"name":["x"]}}]}"#),
+            &[],
+        )
+        .await;
+    assert_error(status, &body, 400, "purpose_required");
+
+    let body = h.screen_karim(&h.a.analyst).await;
+    let result = &body["results"][0];
+    assert_eq!(result["id"], "q1");
+    assert_eq!(result["results"][0]["id"], "T-1", "{body}");
+    assert_eq!(result["results"][0]["match"], true);
+    assert!(result["results"][0]["explanation"].is_object());
+    assert_eq!(body["lists"][0]["list"], "watch");
+    let alert_id = result["alert_ids"][0]
+        .as_i64()
+        .expect("an alert for the match");
+
+    let (status, alerts) = h.get("/v1/alerts?status=open", &h.a.analyst).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(alerts.as_array().unwrap().len(), 1);
+    assert_eq!(alerts[0]["entity_id"], "T-1");
+
+    let uri = format!("/v1/alerts/{alert_id}/decision");
+    let (status, body) = h
+        .json(
+            Method::POST,
+            &uri,
+            &h.a.analyst,
+            json!({"decision": "dismiss", "reason": " "}),
+        )
+        .await;
+    assert_error(status, &body, 400, "invalid_request");
+    let (status, body) = h
+        .json(
+            Method::POST,
+            &uri,
+            &h.a.auditor,
+            json!({"decision": "dismiss", "reason": "x"}),
+        )
+        .await;
+    assert_error(status, &body, 403, "forbidden");
+    let (status, body) = h
+        .json(
+            Method::POST,
+            &uri,
+            &h.a.analyst,
+            json!({"decision": "maybe", "reason": "x"}),
+        )
+        .await;
+    assert_error(status, &body, 400, "invalid_request");
+    let (status, body) = h
+        .json(
+            Method::POST,
+            &uri,
+            &h.a.analyst,
+            json!({"decision": "confirm", "reason": "same date and nationality"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, detail) = h.get(&format!("/v1/alerts/{alert_id}"), &h.a.analyst).await;
+    assert_eq!(detail["alert"]["status"], "confirmed");
+    assert_eq!(
+        detail["decisions"][0]["reason"],
+        "same date and nationality"
+    );
+
+    let (status, case) = h
+        .json(
+            Method::POST,
+            "/v1/cases",
+            &h.a.analyst,
+            json!({"title": "Fictiti network", "alert_ids": [alert_id]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+    let (_, cases) = h.get("/v1/cases", &h.a.analyst).await;
+    assert_eq!(cases[0]["alert_ids"][0], alert_id);
+
+    let (status, records) = h.get("/v1/audit?limit=1000", &h.a.auditor).await;
+    assert_eq!(status, StatusCode::OK);
+    let records = records.as_array().unwrap();
+    let screen = records
+        .iter()
+        .find(|r| r["action"] == "screen")
+        .expect("the search is audited");
+    assert_eq!(screen["purpose"], "test");
+    assert!(screen["returned"].as_str().unwrap().contains("T-1"));
+    assert!(
+        screen["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Abu Karim al-Fictiti"),
+        "what was queried is logged"
+    );
+    for action in [
+        "alert.list",
+        "alert.read",
+        "alert.decide",
+        "case.create",
+        "case.list",
+    ] {
+        assert!(
+            records.iter().any(|r| r["action"] == action),
+            "{action} not audited"
+        );
+    }
+    let (status, body) = h.get("/v1/audit", &h.a.analyst).await;
+    assert_error(status, &body, 403, "forbidden");
+    let (_, v) = h.get("/v1/audit/verify", &h.a.auditor).await;
+    assert!(v["first_broken"].is_null(), "{v}");
+}
+
+#[tokio::test]
+async fn yente_clients_work_unchanged() {
+    let h = Harness::new().await;
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/match/default?limit=3&purpose=onboarding")
+        .header("authorization", format!("ApiKey {}", h.a.analyst))
+        .header("content-type", "application/json")
+        .body(Body::from(
+            json!({"queries": {"c1": {"schema": "Person", "properties": {"name": ["Olga Inventova"], "birthDate": ["1988-11-02"]}}}})
+                .to_string(),
+        ))
+        .unwrap();
+    let response = router(h.state.clone()).oneshot(req).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = serde_json::from_slice(
+        &axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let r = &body["responses"]["c1"];
+    assert_eq!(r["status"], 200);
+    assert_eq!(r["results"][0]["id"], "T-2", "{body}");
+    assert_eq!(r["results"][0]["schema"], "Person");
+    assert_eq!(r["results"][0]["properties"]["name"][0], "Olga Inventova");
+    assert!(r["results"][0]["score"].as_f64().unwrap() >= 0.7);
+    assert_eq!(r["total"]["relation"], "eq");
+    assert_eq!(body["limit"], 3);
+    let (status, body) = h.json(Method::POST, "/match/nosuchlist", &h.a.analyst, json!({"queries": {"c1": {"schema": "Person", "properties": {"name": ["Olga Inventova"]}}}})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body["responses"]["c1"]["results"].as_array().unwrap().len(),
+        0,
+        "dataset filter applies"
+    );
+}
+
+#[tokio::test]
+async fn cross_organisation_reads_are_refused() {
+    let h = Harness::new().await;
+    let body = h.screen_karim(&h.a.analyst).await;
+    let alert_id = body["results"][0]["alert_ids"][0].as_i64().unwrap();
+    let (_, case) = h
+        .json(
+            Method::POST,
+            "/v1/cases",
+            &h.a.analyst,
+            json!({"title": "A only", "alert_ids": [alert_id]}),
+        )
+        .await;
+    let case_id = case["id"].as_i64().unwrap();
+    let (_, ids) = h.json(Method::POST, "/v1/passengers", &h.a.ingest, json!({"records": [{"kind": "pnr", "received_at": now_ms(), "flight": "ZZ1", "personal": {"name": "A"}, "other": {}}]})).await;
+    let record_id = ids["ids"][0].as_i64().unwrap();
+
+    for uri in [
+        format!("/v1/alerts/{alert_id}"),
+        format!("/v1/cases/{case_id}"),
+        format!("/v1/passengers/{record_id}"),
+        "/v1/lists/watch/versions".into(),
+        "/v1/lists/watch/diff?from=1&to=1".into(),
+    ] {
+        let (status, body) = h.get(&uri, &h.b.analyst).await;
+        assert_error(status, &body, 404, "not_found");
+    }
+    let (status, body) = h
+        .json(
+            Method::POST,
+            &format!("/v1/alerts/{alert_id}/decision"),
+            &h.b.analyst,
+            json!({"decision": "dismiss", "reason": "not ours"}),
+        )
+        .await;
+    assert_error(status, &body, 404, "not_found");
+    let (status, body) = h
+        .json(
+            Method::POST,
+            "/v1/cases",
+            &h.b.analyst,
+            json!({"title": "steal", "alert_ids": [alert_id]}),
+        )
+        .await;
+    assert_error(status, &body, 404, "not_found");
+    assert_eq!(h.get("/v1/alerts", &h.b.analyst).await.1, json!([]));
+    assert_eq!(h.get("/v1/cases", &h.b.analyst).await.1, json!([]));
+    assert_eq!(h.get("/v1/lists", &h.b.analyst).await.1, json!([]));
+    let b_screen = h.screen_karim(&h.b.analyst).await;
+    assert_eq!(
+        b_screen["results"][0]["results"],
+        json!([]),
+        "B does not screen against A's lists"
+    );
+    let (_, audit) = h.get("/v1/audit?limit=1000", &h.b.auditor).await;
+    assert!(
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["org_id"] == h.b.id),
+        "B's auditor sees only B's records"
+    );
+    let (_, audit) = h.get("/v1/audit?limit=1000", &h.a.auditor).await;
+    assert!(
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["org_id"] == h.a.id)
+    );
+    let (_, alert) = h.get(&format!("/v1/alerts/{alert_id}"), &h.a.analyst).await;
+    assert_eq!(
+        alert["alert"]["status"], "open",
+        "B's attempts changed nothing"
+    );
+}
+
+#[tokio::test]
+async fn failed_list_update_leaves_the_old_version_in_force() {
+    let h = Harness::new().await;
+    for (body, strict) in [
+        ("<<<not a list>>>", false),
+        ("id,name\n", false),
+        (
+            "id,schema,name,birth_date\nX-1,Person,Some One,1980-13-45\n",
+            true,
+        ),
+    ] {
+        let uri = if strict {
+            "/v1/lists/watch?strict=true"
+        } else {
+            "/v1/lists/watch"
+        };
+        let (status, err) = h
+            .send(Method::POST, uri, Some(&h.a.ingest), Body::from(body), &[])
+            .await;
+        assert_error(status, &err, 422, "import_failed");
+    }
+    let (status, body) = h
+        .send(
+            Method::POST,
+            "/v1/lists/watch",
+            Some(&h.a.analyst),
+            Body::from(WATCHLIST_V2),
+            &[],
+        )
+        .await;
+    assert_error(status, &body, 403, "forbidden");
+    let (_, versions) = h.get("/v1/lists/watch/versions", &h.a.analyst).await;
+    assert_eq!(versions.as_array().unwrap().len(), 1);
+    let body = h.screen_karim(&h.a.analyst).await;
+    assert_eq!(
+        body["results"][0]["results"][0]["id"], "T-1",
+        "screening still runs on version 1"
+    );
+
+    let (status, body) = h
+        .send(
+            Method::POST,
+            "/v1/lists/watch",
+            Some(&h.a.ingest),
+            Body::from(WATCHLIST_V2),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["version"]["version"], 2);
+    let (_, diff) = h
+        .get("/v1/lists/watch/diff?from=1&to=2", &h.a.analyst)
+        .await;
+    assert_eq!(diff["added"], json!(["T-4"]));
+    assert_eq!(diff["removed"], json!(["T-2"]));
+    assert_eq!(diff["changed"], json!(["T-1"]));
+    let (_, lists) = h.get("/v1/lists", &h.a.analyst).await;
+    assert_eq!(lists[0]["version"], 2);
+    let (_, r) = h.json(Method::POST, "/v1/screen", &h.a.analyst, json!({"queries": [{"schema": "Person", "properties": {"name": ["Jean-Pierre Madeup"]}}]})).await;
+    assert_eq!(
+        r["results"][0]["results"][0]["id"], "T-4",
+        "the index is rebuilt on update: {r}"
+    );
+}
+
+#[tokio::test]
+async fn masking_at_the_configured_age_and_second_approver() {
+    let h = Harness::new().await;
+    let day = 86_400_000i64;
+    let rec = |age_days: i64| {
+        json!({"kind": "pnr", "received_at": now_ms() - age_days * day, "flight": "ZZ9",
+        "personal": {"name": "EXAMPLE/ANNA", "phone": "+00 1"}, "other": {"route": "AAA-BBB"}})
+    };
+    let (status, ids) = h
+        .json(
+            Method::POST,
+            "/v1/passengers",
+            &h.a.ingest,
+            json!({"records": [rec(179), rec(181)]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{ids}");
+    let (young, old) = (
+        ids["ids"][0].as_i64().unwrap(),
+        ids["ids"][1].as_i64().unwrap(),
+    );
+    let (status, body) = h
+        .json(Method::POST, "/v1/retention/run", &h.a.analyst, json!({}))
+        .await;
+    assert_error(status, &body, 403, "forbidden");
+    let (status, run) = h
+        .json(Method::POST, "/v1/retention/run", &h.a.dpo, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{run}");
+    assert_eq!(run["pnr"]["masked"], 1);
+    assert_eq!(
+        h.get(&format!("/v1/passengers/{young}"), &h.a.analyst)
+            .await
+            .1["personal"]["name"],
+        "EXAMPLE/ANNA"
+    );
+    let (_, masked) = h.get(&format!("/v1/passengers/{old}"), &h.a.analyst).await;
+    assert_eq!(masked["personal"]["name"], interdict_store::MASK);
+    assert_eq!(masked["other"]["route"], "AAA-BBB");
+
+    let (status, req) = h
+        .json(
+            Method::POST,
+            &format!("/v1/passengers/{old}/repersonalisation"),
+            &h.a.analyst,
+            json!({"reason": "case 7"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{req}");
+    let req_id = req["id"].as_i64().unwrap();
+    let (status, body) = h
+        .get(
+            &format!("/v1/repersonalisations/{req_id}/record"),
+            &h.a.analyst,
+        )
+        .await;
+    assert_error(status, &body, 409, "conflict");
+    let (status, body) = h
+        .json(
+            Method::POST,
+            &format!("/v1/repersonalisations/{req_id}/approve"),
+            &h.a.analyst,
+            json!({}),
+        )
+        .await;
+    assert_error(status, &body, 403, "forbidden");
+    let (status, body) = h
+        .json(
+            Method::POST,
+            &format!("/v1/repersonalisations/{req_id}/approve"),
+            &h.b.dpo,
+            json!({}),
+        )
+        .await;
+    assert_error(status, &body, 404, "not_found");
+    let (status, body) = h
+        .json(
+            Method::POST,
+            &format!("/v1/repersonalisations/{req_id}/approve"),
+            &h.a.dpo,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, full) = h
+        .get(
+            &format!("/v1/repersonalisations/{req_id}/record"),
+            &h.a.analyst,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(full["personal"]["name"], "EXAMPLE/ANNA");
+    let (_, audit) = h.get("/v1/audit?limit=1000", &h.a.dpo).await;
+    for action in [
+        "repersonalisation.request",
+        "repersonalisation.approve",
+        "repersonalisation.disclose",
+        "passenger.read",
+    ] {
+        assert!(
+            audit
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["action"] == action),
+            "{action} not audited"
+        );
+    }
+}
+
+#[tokio::test]
+async fn errors_have_one_shape() {
+    let h = Harness::new().await;
+    let (status, body) = h.get("/v1/nothing", &h.a.admin).await;
+    assert_error(status, &body, 404, "no_route");
+    let big = vec![b'a'; 300 * 1024];
+    let (status, body) = h
+        .send(
+            Method::POST,
+            "/v1/lists/watch",
+            Some(&h.a.ingest),
+            Body::from(big),
+            &[],
+        )
+        .await;
+    assert_error(status, &body, 413, "payload_too_large");
+    let (status, body) = h
+        .send(
+            Method::POST,
+            "/v1/screen",
+            Some(&h.a.analyst),
+            Body::from("{not json"),
+            &[("x-purpose", "t")],
+        )
+        .await;
+    assert_error(status, &body, 400, "invalid_request");
+    let (status, body) = h.get("/v1/alerts/abc", &h.a.analyst).await;
+    assert_error(status, &body, 400, "invalid_request");
+    let (status, body) = h.get("/v1/alerts?status=weird", &h.a.analyst).await;
+    assert_error(status, &body, 400, "invalid_request");
+    let (status, body) = h
+        .json(
+            Method::POST,
+            "/v1/screen",
+            &h.a.analyst,
+            json!({"queries": [], "limit": 5}),
+        )
+        .await;
+    assert_error(status, &body, 400, "invalid_request");
+    let (status, body) = h
+        .json(
+            Method::POST,
+            "/v1/screen",
+            &h.a.analyst,
+            json!({"queries": [{"schema": "Dog", "properties": {"name": ["x"]}}]}),
+        )
+        .await;
+    assert_error(status, &body, 400, "invalid_request");
+    let (status, metrics) = h.get("/metrics", &h.a.auditor).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        metrics
+            .as_str()
+            .unwrap()
+            .contains("interdict_http_requests_total")
+    );
+}
+
+#[test]
+fn committed_openapi_document_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi.json");
+    let generated = interdict_server::openapi::openapi_json();
+    if std::env::var_os("INTERDICT_UPDATE_OPENAPI").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "crates/server/openapi.json is stale: run `INTERDICT_UPDATE_OPENAPI=1 cargo test -p interdict-server --test api` and commit it"
+    );
+}
