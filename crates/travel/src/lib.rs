@@ -36,7 +36,9 @@ pub use cusres::{BoardingAction, CusresMessage, HitType, IapiPolicy};
 pub use error::TravelError;
 pub use lost_stolen::LostStolenList;
 pub use message::{ParsedMessage, TravelFile, TravelMessage, read_parsed, read_travel_file};
-pub use mrz::{MrzCheck, MrzError, MrzField, MrzFields, MrzFormat, check_mrz};
+pub use mrz::{
+    DocumentMismatch, MrzCheck, MrzError, MrzField, MrzFields, MrzFormat, check_mrz, cross_check,
+};
 pub use paxlst::PaxlstMessage;
 pub use pnrgov::PnrgovMessage;
 pub use rules::{RuleHit, RuleSet};

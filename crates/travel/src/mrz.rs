@@ -477,6 +477,81 @@ pub fn check_mrz(lines: &[&str], today: (i32, u32, u32)) -> MrzCheck {
     }
 }
 
+/// A difference between a document's MRZ and what a carrier message says about the same document: an
+/// indicator of document fraud or of a data-entry error, for an analyst to look at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentMismatch {
+    /// `surname`, `given_names`, `birth_date`, `document_number`, `expiry_date`, `nationality`.
+    pub field: &'static str,
+    pub mrz: String,
+    pub message: String,
+}
+
+fn name_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Compares an MRZ with a traveller read from PAXLST (NAD, DTM 329, DOC, DTM 36) or PNR (SSR DOCS). Fields
+/// missing on either side are not compared; names are compared without spaces, hyphens and case, and a
+/// truncated MRZ name only needs to be a prefix.
+pub fn cross_check(mrz: &MrzFields, t: &crate::Traveller) -> Vec<DocumentMismatch> {
+    let mut out = Vec::new();
+    let mut diff = |field: &'static str, mrz_value: &str, other: &str| {
+        out.push(DocumentMismatch {
+            field,
+            mrz: mrz_value.to_string(),
+            message: format!("MRZ {field} \"{mrz_value}\" differs from the message's \"{other}\""),
+        });
+    };
+    let names_agree = |m: &str, o: &str| {
+        let (m, o) = (name_key(m), name_key(o));
+        m == o || (mrz.name_possibly_truncated && o.starts_with(&m))
+    };
+    if !t.surname.is_empty() && !mrz.surname.is_empty() && !names_agree(&mrz.surname, &t.surname) {
+        diff("surname", &mrz.surname, &t.surname);
+    }
+    if !t.given_names.is_empty()
+        && !mrz.given_names.is_empty()
+        && !names_agree(&mrz.given_names, &t.given_names)
+    {
+        diff("given_names", &mrz.given_names, &t.given_names);
+    }
+    if let (Some(m), Some(o)) = (&mrz.birth_date, &t.birth_date)
+        && m != o
+    {
+        diff("birth_date", m, o);
+    }
+    match t
+        .documents
+        .iter()
+        .find(|d| name_key(&d.number) == name_key(&mrz.document_number))
+    {
+        Some(d) => {
+            if let (Some(m), Some(o)) = (&mrz.expiry_date, &d.expiry_date)
+                && m != o
+            {
+                diff("expiry_date", m, o);
+            }
+        }
+        None => {
+            if let Some(o) = &t.document_number {
+                diff("document_number", &mrz.document_number, o);
+            }
+        }
+    }
+    if let Some(o) = &t.nationality
+        && !mrz.nationality.is_empty()
+        && o.len() == 3
+        && *o != mrz.nationality
+    {
+        diff("nationality", &mrz.nationality, o);
+    }
+    out
+}
+
 /// Splits text into zones: lines of one document are consecutive, documents are separated by a blank line.
 /// Lines starting with `#` are comments and are skipped.
 pub fn split_zones(text: &str) -> Vec<Vec<&str>> {

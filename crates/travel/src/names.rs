@@ -8,7 +8,7 @@ const TITLES: &[&str] = &[
 ];
 
 /// Titles removed when glued to the end of the last given name, the PNR way (`WILLIAMMR`). Longest first.
-const GLUED_TITLES: &[&str] = &["MSTR", "MISS", "MRS", "MR", "MS", "DR"];
+const GLUED_TITLES: &[&str] = &["MSTR", "MISS", "MRS", "MR", "MS"];
 
 /// Removes titles from a given-name string and normalises spaces.
 pub fn strip_titles(given: &str) -> String {
@@ -18,15 +18,21 @@ pub fn strip_titles(given: &str) -> String {
         .filter(|w| !TITLES.iter().any(|t| w.eq_ignore_ascii_case(t)))
         .map(|w| w.to_string())
         .collect();
-    if let Some(last) = kept.last_mut() {
-        let upper = last.to_ascii_uppercase();
-        if upper == *last {
-            for t in GLUED_TITLES {
-                // Keep at least two letters of name, so short names such as "AMR" are left alone.
-                if upper.len() >= t.len() + 2 && upper.ends_with(t) {
-                    last.truncate(last.len() - t.len());
-                    break;
-                }
+    let n = kept.len();
+    for (i, word) in kept.iter_mut().enumerate() {
+        let upper = word.to_ascii_uppercase();
+        if upper != *word {
+            continue;
+        }
+        for t in GLUED_TITLES {
+            // `MS` only at the very end (the PNR way); keep at least three letters of name, so short names such
+            // as "AMR" are left alone.
+            if (*t == "MS" && i + 1 != n) || upper.len() < t.len() + 3 {
+                continue;
+            }
+            if upper.ends_with(t) {
+                word.truncate(word.len() - t.len());
+                break;
             }
         }
     }
@@ -63,6 +69,9 @@ mod tests {
             ("THOMAS", "THOMAS"),
             ("TIMMSTR", "TIM"),
             ("", ""),
+            ("CHARLESMR MUHAMMAD", "CHARLES MUHAMMAD"),
+            ("ALEXANDR", "ALEXANDR"),
+            ("ADAMS JOHN", "ADAMS JOHN"),
         ];
         for (input, want) in cases {
             assert_eq!(strip_titles(input), want, "{input}");

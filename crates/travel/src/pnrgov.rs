@@ -294,28 +294,46 @@ impl PnrReader<'_> {
         if cancelled_status(status) {
             return;
         }
-        // The traveller: a reference in element 2 (`+::1`), else the header's current traveller.
-        let target = match non_empty(seg.text(1, 2)) {
-            Some(r) => match self.traveller_by_ref(&r) {
-                Some(i) => Some(i),
-                None => {
-                    if code != "SEAT" {
-                        warnings.push(Warning::at(
-                            seg,
-                            "unknown_traveller_reference",
-                            format!(
-                                "SSR {code} refers to traveller {r}, who is not in the booking"
-                            ),
-                        ));
+        // The traveller: in the booking header, the TIF the SSR follows (a differing reference in element 2 is
+        // reported); elsewhere the reference in element 2 (`+::1`), or the booking's only traveller.
+        let reference = non_empty(seg.text(1, 2));
+        let target = if self.section == Section::BookingHeader && self.current.is_some() {
+            if let (Some(r), Some(i)) = (&reference, self.current)
+                && self.msg.travellers[i].traveller_reference.as_deref() != Some(r)
+                && self.traveller_by_ref(r).is_none()
+            {
+                warnings.push(Warning::at(
+                        seg,
+                        "unknown_traveller_reference",
+                        format!("SSR {code} refers to traveller {r}, who is not in the booking; read as the preceding TIF's"),
+                    ));
+            }
+            reference
+                .as_deref()
+                .and_then(|r| self.traveller_by_ref(r))
+                .or(self.current)
+        } else {
+            match reference {
+                Some(r) => {
+                    match self.traveller_by_ref(&r) {
+                        Some(i) => Some(i),
+                        None => {
+                            if code != "SEAT" {
+                                warnings.push(Warning::at(
+                                seg,
+                                "unknown_traveller_reference",
+                                format!("SSR {code} refers to traveller {r}, who is not in the booking"),
+                            ));
+                            }
+                            None
+                        }
                     }
-                    None
                 }
-            },
-            None if self.section == Section::BookingHeader => self.current,
-            None => {
-                let b = self.msg.bookings.last();
-                b.filter(|b| b.travellers.len() == 1)
-                    .map(|b| b.travellers[0])
+                None => {
+                    let b = self.msg.bookings.last();
+                    b.filter(|b| b.travellers.len() == 1)
+                        .map(|b| b.travellers[0])
+                }
             }
         };
         match code.as_str() {

@@ -89,11 +89,11 @@ impl DocumentClass {
     /// Classifies a PAXLST DOC code (1001) or an SSR DOCS/DOCO document type.
     pub fn from_code(code: &str) -> DocumentClass {
         match code.trim().to_ascii_uppercase().as_str() {
-            "P" | "PT" | "PP" | "PS" | "PD" | "PL" | "PM" | "PE" | "PA" | "PO" | "39" => {
+            "P" | "PT" | "PP" | "PS" | "PD" | "PL" | "PM" | "PE" | "PA" | "PO" => {
                 DocumentClass::Passport
             }
             "V" | "VI" | "VS" | "VT" | "V1" | "V2" => DocumentClass::Visa,
-            "I" | "ID" | "IP" | "AC" | "A" | "C" | "F" | "40" => DocumentClass::IdentityCard,
+            "I" | "ID" | "IP" | "AC" | "A" | "C" | "F" => DocumentClass::IdentityCard,
             _ => DocumentClass::Other,
         }
     }
