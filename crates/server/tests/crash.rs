@@ -65,6 +65,8 @@ struct Server {
 }
 
 impl Server {
+    // The child is moved into `Server`, whose `Drop` kills and reaps it on every path.
+    #[allow(clippy::zombie_processes)]
     fn start(dir: &Path) -> Server {
         let _ = std::fs::remove_file(dir.join("port"));
         let child = Command::new(std::env::current_exe().unwrap())
