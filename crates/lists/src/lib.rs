@@ -45,6 +45,7 @@
 pub mod ftm_json;
 pub mod ofac_csv;
 pub mod ofac_remarks;
+pub mod summary;
 mod text;
 pub mod un_xml;
 pub mod watchlist_csv;
@@ -54,6 +55,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use ftm_json::query_from_json;
+pub use summary::ListSummary;
 
 /// The list formats Interdict reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -142,11 +144,10 @@ pub struct ListImport {
 #[derive(Debug, thiserror::Error)]
 pub enum ListError {
     /// The file could not be read.
-    #[error("cannot read list file {}: {source}", path.display())]
+    #[error("cannot read list file {}: {error}", path.display())]
     Unreadable {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The content is none of the formats Interdict reads.
     #[error("{file}: list format not recognised: {reason}")]
@@ -195,9 +196,9 @@ pub fn read_list_file(path: &Path) -> Result<ListImport, ListError> {
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, ListError> {
-    std::fs::read(path).map_err(|source| ListError::Unreadable {
+    std::fs::read(path).map_err(|error| ListError::Unreadable {
         path: path.to_path_buf(),
-        source,
+        error,
     })
 }
 
