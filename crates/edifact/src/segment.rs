@@ -41,7 +41,7 @@ pub struct Segment<'a> {
 
 impl<'a> Segment<'a> {
     pub fn tag(&self) -> &'a str {
-        &self.text[..self.tag_len]
+        self.text.get(..self.tag_len).unwrap_or("")
     }
 
     /// The number of data elements (0 for a segment such as `SRC'`).
@@ -50,7 +50,9 @@ impl<'a> Segment<'a> {
     }
 
     fn part_text(&self, p: &Part) -> &'a str {
-        &self.text[p.start as usize..p.end as usize]
+        self.text
+            .get(p.start as usize..p.end as usize)
+            .unwrap_or("")
     }
 
     /// Component `component` of the first repetition of element `element`, if present.

@@ -530,7 +530,18 @@ impl<'a> Tokenizer<'a> {
                 .at_segment(index, tag),
             );
         }
+        let raw_tag_len = tag_bytes.len()
+            - tag_bytes
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+        let mut tag_len = raw_tag_len;
         if std::str::from_utf8(&self.arena[self.seg_start..]).is_err() {
+            tag_len = tag_bytes[..raw_tag_len]
+                .iter()
+                .map(|&b| if b < 0x80 { 1 } else { 2 })
+                .sum();
             let latin1 = self.level.as_ref().is_some_and(SyntaxLevel::is_latin1);
             if !latin1 {
                 let p = self.position;
@@ -573,7 +584,7 @@ impl<'a> Tokenizer<'a> {
         self.records.push(SegmentRecord {
             text_start: self.seg_start as u32,
             text_end: self.arena.len() as u32,
-            tag_len: tag.len().min(u16::MAX as usize) as u16,
+            tag_len: tag_len.min(u16::MAX as usize) as u16,
             parts_start: self.parts_start as u32,
             parts_end: self.parts.len() as u32,
             position: self.position,

@@ -249,3 +249,53 @@ fn wrapped_lines_are_joined_and_lookalike_terminators_split() {
     let next = p.segments.get(docs.index + 1).unwrap();
     assert_eq!(next.tag(), "TVL");
 }
+
+mod properties {
+    use interdict_edifact::{SegmentWriter, ServiceChars, parse};
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = String> {
+        proptest::string::string_regex("[A-Z0-9 :+?'*./-]{0,12}").unwrap()
+    }
+
+    proptest! {
+        /// Whatever the writer releases, the tokenizer reads back exactly, with any UNA service string.
+        #[test]
+        fn writer_and_tokenizer_round_trip(
+            values in proptest::collection::vec(proptest::collection::vec(value(), 1..4), 1..6),
+            custom in any::<bool>(),
+        ) {
+            let chars = if custom {
+                ServiceChars::from_una(b":*.? $").unwrap()
+            } else {
+                ServiceChars::default()
+            };
+            let mut w = SegmentWriter::new(chars, custom);
+            w.una();
+            // A leading "X" keeps every element non-empty so trailing-empty trimming cannot drop any.
+            let elements: Vec<Vec<String>> =
+                values.iter().map(|e| e.iter().map(|c| format!("X{c}")).collect()).collect();
+            let refs: Vec<Vec<&str>> = elements.iter().map(|e| e.iter().map(String::as_str).collect()).collect();
+            let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
+            w.segment("FTX", &slices);
+            let text = w.finish();
+            let parsed = parse(text.as_bytes());
+            let seg = parsed.segments.get(0).unwrap();
+            prop_assert_eq!(seg.tag(), "FTX");
+            for (e, comps) in elements.iter().enumerate() {
+                let got: Vec<&str> = seg.components(e);
+                let want: Vec<&str> = comps.iter().map(String::as_str).collect();
+                prop_assert_eq!(got, want, "{}", text);
+            }
+        }
+
+        /// Arbitrary bytes never panic and every diagnostic lies within the input.
+        #[test]
+        fn arbitrary_bytes_are_tokenized(data in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let parsed = parse(&data);
+            for d in &parsed.diagnostics {
+                prop_assert!(d.position.offset <= data.len());
+            }
+        }
+    }
+}

@@ -15,6 +15,7 @@ use interdict_model::{
     DateOfBirth, Document, DocumentKind, Entity, Gender, Name, NameKind, PartialDate, Schema,
 };
 use interdict_screen::{ScreenOptions, WatchlistIndex};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -236,8 +237,9 @@ impl TravellerScreener {
             TravelMessage::Pnrgov(m) => &m.bookings,
             _ => &[],
         };
+        // Travellers are screened in parallel (rayon); results keep the message's order.
         let mut results: Vec<TravellerScreening> = travellers
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(i, t)| TravellerScreening {
                 index: i,

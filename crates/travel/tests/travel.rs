@@ -72,7 +72,16 @@ fn dump_shared_samples() {
 #[test]
 fn paxlst_samples_read_travellers_and_flights() {
     // (file, travellers, first surname, first given names, first birth date, first document, flight number)
-    let cases: &[(&str, usize, &str, &str, &str, Option<&str>, &str)] = &[
+    type Case<'a> = (
+        &'a str,
+        usize,
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        &'a str,
+    );
+    let cases: &[Case<'_>] = &[
         (
             "paxlst/gtas_apisMessage_D05B_multileg.edi",
             2,
