@@ -129,6 +129,7 @@ pub fn router(state: AppState) -> Router {
             get(passengers::record),
         )
         .route("/v1/retention/run", post(passengers::run_retention))
+        .route("/v1/travel/messages", post(travel::messages))
         .route("/v1/users", get(admin::users).post(admin::create_user))
         .route("/v1/keys/{key_id}", delete(admin::revoke_key))
         .route("/healthz", get(health::healthz))

@@ -31,6 +31,7 @@ use crate::routes;
         routes::passengers::approve,
         routes::passengers::record,
         routes::passengers::run_retention,
+        routes::travel::messages,
         routes::admin::users,
         routes::admin::create_user,
         routes::admin::revoke_key,

@@ -22,7 +22,7 @@ pub struct ListRef {
 /// One organisation's compiled index and the list versions in it.
 #[derive(Debug)]
 pub struct OrgIndex {
-    pub index: WatchlistIndex,
+    pub index: Arc<WatchlistIndex>,
     pub lists: Vec<ListRef>,
 }
 
@@ -67,7 +67,7 @@ impl IndexRegistry {
             builder.add(entity);
         }
         let built = Arc::new(OrgIndex {
-            index: builder.build(),
+            index: Arc::new(builder.build()),
             lists,
         });
         self.by_org

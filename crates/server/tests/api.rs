@@ -719,3 +719,61 @@ fn committed_openapi_document_is_current() {
         "crates/server/openapi.json is stale: run `INTERDICT_UPDATE_OPENAPI=1 cargo test -p interdict-server --test api` and commit it"
     );
 }
+
+#[tokio::test]
+async fn paxlst_in_hits_and_cusres_out() {
+    let h = Harness::new().await;
+    let paxlst = "UNB+UNOA:4+ZZAIR+GOV+260301:0900+1'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'\
+        TDT+20+ZZ101+++ZZ'LOC+125+AAA'DTM+189:2603011000:201'LOC+87+BBB'DTM+232:2603011400:201'\
+        NAD+FL+++FICTITI:ABU KARIM AL'DTM+329:800101'NAT+2+SYR'DOC+P:110:111+X0000001'\
+        NAD+FL+++EXAMPLE:ANNA'DTM+329:900102'NAT+2+NLD'DOC+P:110:111+Y0000002'\
+        CNT+42:2'UNT+16+1'UNZ+1+1'";
+    let (status, body) = h
+        .send(
+            Method::POST,
+            "/v1/travel/messages",
+            Some(&h.a.ingest),
+            Body::from(paxlst),
+            &[],
+        )
+        .await;
+    assert_error(status, &body, 400, "purpose_required");
+    let (status, body) = h
+        .send(
+            Method::POST,
+            "/v1/travel/messages",
+            Some(&h.a.ingest),
+            Body::from(paxlst),
+            &[("x-purpose", "border control")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let m = &body["messages"][0];
+    assert_eq!(m["message_type"], "PAXLST");
+    let travellers = m["screening"]["travellers"].as_array().unwrap();
+    assert_eq!(travellers.len(), 2);
+    assert_eq!(travellers[0]["hits"][0]["reference"], "T-1", "{body}");
+    assert!(travellers[1]["hits"].as_array().unwrap().is_empty());
+    assert_eq!(m["alert_ids"].as_array().unwrap().len(), 1);
+    let cusres = m["cusres"].as_str().unwrap();
+    assert!(
+        cusres.contains("UNB+") && cusres.contains("CUSRES"),
+        "{cusres}"
+    );
+    let record = m["passenger_record_ids"][0].as_i64().unwrap();
+    let (_, stored) = h
+        .get(&format!("/v1/passengers/{record}"), &h.a.analyst)
+        .await;
+    assert_eq!(stored["kind"], "api");
+    assert_eq!(stored["personal"]["surname"], "FICTITI", "{stored}");
+    let (status, body) = h
+        .send(
+            Method::POST,
+            "/v1/travel/messages",
+            Some(&h.a.ingest),
+            Body::from("hello"),
+            &[("x-purpose", "x")],
+        )
+        .await;
+    assert_error(status, &body, 400, "invalid_request");
+}

@@ -7,3 +7,4 @@ pub mod health;
 pub mod lists;
 pub mod passengers;
 pub mod screening;
+pub mod travel;
