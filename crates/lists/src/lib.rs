@@ -410,6 +410,81 @@ mod tests {
         assert!(err.to_string().contains("/nonexistent/list.xml"), "{err}");
     }
 
+    mod properties {
+        use super::super::*;
+        use interdict_model::{DateOfBirth, NameKind, PartialDate};
+        use proptest::prelude::*;
+
+        const FORMATS: [ListFormat; 4] = [
+            ListFormat::UnScXml,
+            ListFormat::OfacSdnCsv,
+            ListFormat::FollowTheMoneyJson,
+            ListFormat::WatchlistCsv,
+        ];
+
+        const UN_RECORDS: &str = "<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>KARIM</FIRST_NAME>\
+            <SECOND_NAME>FICTITI</SECOND_NAME><REFERENCE_NUMBER>QDi.901</REFERENCE_NUMBER><INDIVIDUAL_ALIAS>\
+            <QUALITY>Good</QUALITY><ALIAS_NAME>Abu Karim</ALIAS_NAME></INDIVIDUAL_ALIAS><INDIVIDUAL_DATE_OF_BIRTH>\
+            <TYPE_OF_DATE>BETWEEN</TYPE_OF_DATE><FROM_YEAR>1970</FROM_YEAR><TO_YEAR>1972</TO_YEAR>\
+            </INDIVIDUAL_DATE_OF_BIRTH></INDIVIDUAL><INDIVIDUAL><FIRST_NAME>SALIM</FIRST_NAME>\
+            <REFERENCE_NUMBER>QDi.902</REFERENCE_NUMBER></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>";
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            /// Any bytes, in any format: no panic, and every problem names its record.
+            #[test]
+            fn any_bytes_import_without_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600), f in 0usize..4) {
+                let import = read_list_bytes_as(&bytes, "p", FORMATS[f]);
+                for p in &import.problems {
+                    prop_assert!(!p.record.is_empty());
+                }
+            }
+
+            /// UN XML with a byte range cut out: no panic, never more entities than records, and a complete
+            /// record before the cut is still imported.
+            #[test]
+            fn cut_un_xml_keeps_what_is_intact(start in 0usize..600, len in 1usize..80) {
+                let bytes = UN_RECORDS.as_bytes();
+                let start = start.min(bytes.len());
+                let end = (start + len).min(bytes.len());
+                let mut cut = bytes[..start].to_vec();
+                cut.extend_from_slice(&bytes[end..]);
+                let import = read_list_bytes_as(&cut, "un.xml", ListFormat::UnScXml);
+                prop_assert!(import.entities.len() <= 2);
+                if start > UN_RECORDS.find("<INDIVIDUAL><FIRST_NAME>SALIM").unwrap() {
+                    prop_assert!(import.entities.iter().any(|e| e.id == "QDi.901"));
+                }
+            }
+
+            /// A watchlist row written from values reads back to the same values.
+            #[test]
+            fn watchlist_rows_read_back(
+                name in "[A-Z][a-z]{1,8} (al-)?[A-Z][a-z]{2,10}",
+                aliases in proptest::collection::vec("[A-Z][a-z]{1,8} [A-Z][a-z]{2,10}", 0..4),
+                year in 1900i32..2020,
+                month in 1u8..13,
+                form in 0usize..4,
+            ) {
+                let date = PartialDate { year, month: Some(month), day: None };
+                let (text, want) = match form {
+                    0 => (date.to_string(), DateOfBirth::Exact(date)),
+                    1 => (format!("circa {date}"), DateOfBirth::Approximately(date)),
+                    2 => (format!("{year}..{}", year + 2), DateOfBirth::Between(PartialDate::year(year), PartialDate::year(year + 2))),
+                    _ => (year.to_string(), DateOfBirth::Exact(PartialDate::year(year))),
+                };
+                let csv = format!("id,name,aliases,birth_date\nX-1,{name},{},{text}\n", aliases.join(";"));
+                let import = read_list_bytes(csv.as_bytes(), "w.csv").unwrap();
+                prop_assert!(import.problems.is_empty(), "{:?}", import.problems);
+                let e = &import.entities[0];
+                prop_assert_eq!(e.primary_name(), Some(name.as_str()));
+                let got: Vec<&str> = e.names.iter().filter(|n| n.kind == NameKind::StrongAlias).map(|n| n.text.as_str()).collect();
+                prop_assert_eq!(got, aliases.iter().map(String::as_str).collect::<Vec<_>>());
+                prop_assert_eq!(&e.birth_dates, &vec![want]);
+            }
+        }
+    }
+
     #[test]
     fn import_types_are_send_sync() {
         fn assert_send_sync<T: Send + Sync>() {}
