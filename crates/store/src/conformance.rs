@@ -584,3 +584,50 @@ pub fn retention_and_repersonalisation(store: &dyn Store) {
     assert!(actions.iter().any(|a| a == "retention.apply"));
     assert!(store.verify_audit().unwrap().is_intact());
 }
+
+pub fn hash_banks_replace_whole(store: &dyn Store) {
+    let a = store.create_organisation("Hashes A", T0).unwrap();
+    let b = store.create_organisation("Hashes B", T0).unwrap();
+    assert!(store.hash_banks(a.id).unwrap().is_empty());
+    store
+        .put_hash_bank(
+            a.id,
+            "tve",
+            "signal_type,signal\npdq,00",
+            1,
+            &event(a.id, "hashes.import", &[]),
+        )
+        .unwrap();
+    store
+        .put_hash_bank(
+            a.id,
+            "tve",
+            "signal_type,signal\npdq,01\npdq,02",
+            2,
+            &event(a.id, "hashes.import", &[]),
+        )
+        .unwrap();
+    store
+        .put_hash_bank(
+            a.id,
+            "csam-free",
+            "x",
+            0,
+            &event(a.id, "hashes.import", &[]),
+        )
+        .unwrap();
+    let banks = store.hash_banks(a.id).unwrap();
+    assert_eq!(
+        banks
+            .iter()
+            .map(|h| (h.bank.as_str(), h.entries))
+            .collect::<Vec<_>>(),
+        vec![("csam-free", 0), ("tve", 2)]
+    );
+    assert!(banks[1].body.ends_with("pdq,02"));
+    assert!(
+        store.hash_banks(b.id).unwrap().is_empty(),
+        "banks are per organisation"
+    );
+    assert!(store.verify_audit().unwrap().is_intact());
+}

@@ -36,9 +36,9 @@ mod store;
 pub use audit_chain::{AuditEvent, AuditRecord, AuditVerification, BrokenRecord};
 pub use error::{StoreError, StoreResult};
 pub use records::{
-    Alert, AlertStatus, ApiKeyRecord, Case, Decision, DecisionKind, ListDiff, ListVersion, Millis,
-    NewAlert, NewPassengerRecord, Organisation, PassengerDataKind, PassengerRecord,
-    RepersonalisationRequest, RetentionOutcome, Role, User, now_ms,
+    Alert, AlertStatus, ApiKeyRecord, Case, Decision, DecisionKind, HashBank, ListDiff,
+    ListVersion, Millis, NewAlert, NewPassengerRecord, Organisation, PassengerDataKind,
+    PassengerRecord, RepersonalisationRequest, RetentionOutcome, Role, User, now_ms,
 };
 pub use sqlite::{MASK, SqliteStore, mask_value};
 pub use store::Store;

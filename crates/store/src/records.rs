@@ -250,3 +250,13 @@ pub struct RetentionOutcome {
     pub masked: u64,
     pub deleted: u64,
 }
+
+/// A stored hash bank: its CSV as uploaded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HashBank {
+    pub bank: String,
+    pub entries: i64,
+    pub body: String,
+    pub updated_at: Millis,
+}

@@ -13,13 +13,16 @@ use sha2::{Digest, Sha256};
 use crate::audit_chain::{ChainVerifier, GENESIS_HASH};
 use crate::{
     Alert, AlertStatus, ApiKeyRecord, AuditEvent, AuditRecord, AuditVerification, Case, Decision,
-    DecisionKind, ListDiff, ListVersion, Millis, NewAlert, NewPassengerRecord, Organisation,
-    PassengerDataKind, PassengerRecord, RepersonalisationRequest, RetentionOutcome, Role, Store,
-    StoreError, StoreResult, User,
+    DecisionKind, HashBank, ListDiff, ListVersion, Millis, NewAlert, NewPassengerRecord,
+    Organisation, PassengerDataKind, PassengerRecord, RepersonalisationRequest, RetentionOutcome,
+    Role, Store, StoreError, StoreResult, User,
 };
 
 /// Schema migrations, applied in order; the database's `user_version` is the number applied.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_hash_banks.sql"),
+];
 
 /// The text that replaces each personal value when a record is masked.
 pub const MASK: &str = "[masked]";
@@ -1163,6 +1166,41 @@ impl Store for SqliteStore {
             passenger_record_from(read_passenger_row(tx, org_id, req.record_id)?, true)
         })?;
         Ok(record)
+    }
+
+    fn put_hash_bank(
+        &self,
+        org_id: i64,
+        bank: &str,
+        body: &str,
+        entries: i64,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        require_text("bank name", bank)?;
+        self.write("storing a hash bank", Some(audit), |tx| {
+            tx.execute(
+                "INSERT INTO hash_banks (org_id, bank, entries, body, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (org_id, bank) DO UPDATE SET entries = excluded.entries, body = excluded.body,
+                 updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                params![org_id, bank, entries, body, audit.at, audit.actor],
+            )
+            .map_err(StoreError::db(format!("storing hash bank {bank}")))?;
+            Ok(())
+        })
+        .map(|_| ())
+    }
+
+    fn hash_banks(&self, org_id: i64) -> StoreResult<Vec<HashBank>> {
+        self.read(|c| {
+            let mut stmt = c
+                .prepare("SELECT bank, entries, body, updated_at FROM hash_banks WHERE org_id = ?1 ORDER BY bank")
+                .map_err(StoreError::db("reading hash banks"))?;
+            stmt.query_map([org_id], |r| {
+                Ok(HashBank { bank: r.get(0)?, entries: r.get(1)?, body: r.get(2)?, updated_at: r.get(3)? })
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(StoreError::db("reading hash banks"))
+        })
     }
 
     fn append_audit(&self, event: &AuditEvent) -> StoreResult<AuditRecord> {

@@ -5,9 +5,9 @@ use interdict_model::Entity;
 
 use crate::{
     Alert, AlertStatus, ApiKeyRecord, AuditEvent, AuditRecord, AuditVerification, Case, Decision,
-    DecisionKind, ListDiff, ListVersion, Millis, NewAlert, NewPassengerRecord, Organisation,
-    PassengerDataKind, PassengerRecord, RepersonalisationRequest, RetentionOutcome, Role,
-    StoreResult, User,
+    DecisionKind, HashBank, ListDiff, ListVersion, Millis, NewAlert, NewPassengerRecord,
+    Organisation, PassengerDataKind, PassengerRecord, RepersonalisationRequest, RetentionOutcome,
+    Role, StoreResult, User,
 };
 
 /// Persistent state of an Interdict deployment. Every method scoped by `org_id` refuses (with
@@ -136,6 +136,19 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         request_id: i64,
         audit: &AuditEvent,
     ) -> StoreResult<PassengerRecord>;
+
+    // Hash banks.
+    /// Replaces (or creates) a hash bank of the organisation with `body` (the bank's CSV) in one transaction.
+    fn put_hash_bank(
+        &self,
+        org_id: i64,
+        bank: &str,
+        body: &str,
+        entries: i64,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// The organisation's hash banks, by name.
+    fn hash_banks(&self, org_id: i64) -> StoreResult<Vec<HashBank>>;
 
     // Audit.
     fn append_audit(&self, event: &AuditEvent) -> StoreResult<AuditRecord>;
