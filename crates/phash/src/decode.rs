@@ -73,9 +73,9 @@ pub struct RgbImage {
 /// [`PhashError::Io`] when the file cannot be read, [`PhashError::Decode`] (naming the file) when it is not an
 /// image the policy can decode.
 pub fn decode_file(path: &Path, options: &DecodeOptions) -> Result<RgbImage, PhashError> {
-    let bytes = std::fs::read(path).map_err(|source| PhashError::Io {
+    let bytes = std::fs::read(path).map_err(|cause| PhashError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     decode_bytes(&bytes, options).map_err(|e| match e {
         PhashError::Decode { reason, .. } => PhashError::Decode {

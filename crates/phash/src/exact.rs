@@ -28,9 +28,9 @@ pub fn exact_hashes(bytes: &[u8]) -> ExactHashes {
 /// # Errors
 /// [`PhashError::Io`] naming the file when it cannot be read.
 pub fn exact_hashes_of_file(path: &Path) -> Result<ExactHashes, PhashError> {
-    let io = |source| PhashError::Io {
+    let io = |cause| PhashError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     let mut file = std::fs::File::open(path).map_err(io)?;
     let (mut md5, mut sha) = (Md5::new(), Sha256::new());

@@ -383,9 +383,9 @@ impl HashIndex {
     /// # Errors
     /// [`PhashError::Io`] naming the file.
     pub fn save(&self, path: &Path) -> Result<(), PhashError> {
-        let io = |source| PhashError::Io {
+        let io = |cause| PhashError::Io {
             path: path.to_path_buf(),
-            source,
+            cause,
         };
         let file = std::fs::File::create(path).map_err(io)?;
         let mut w = BufWriter::with_capacity(1 << 20, file);
@@ -429,9 +429,9 @@ impl HashIndex {
     /// [`PhashError::Io`] when the file cannot be read, [`PhashError::IndexFormat`] (with the byte offset) when it
     /// is truncated or malformed.
     pub fn load(path: &Path) -> Result<Self, PhashError> {
-        let file = std::fs::File::open(path).map_err(|source| PhashError::Io {
+        let file = std::fs::File::open(path).map_err(|cause| PhashError::Io {
             path: path.to_path_buf(),
-            source,
+            cause,
         })?;
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
         Self::read_from(BufReader::with_capacity(1 << 20, file), len).map_err(|reason| {

@@ -20,3 +20,9 @@ pub use index::{HashIndex, IndexMatch, SearchPath};
 pub mod video;
 
 pub use video::{VideoMatch, VpdqFeature, VpdqOptions, hash_video, match_videos, parse_vpdq};
+pub mod bank;
+
+pub use bank::{BankEntry, BankMatch, BankMatcher, HashBanks, ImportProblem, SignalType};
+pub mod hashlist;
+
+pub use hashlist::parse_hash_list;

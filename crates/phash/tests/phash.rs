@@ -348,3 +348,101 @@ fn vpdq_matches_reference_doorknob_128() {
         1.0,
     );
 }
+
+mod index_properties {
+    use interdict_phash::{HashIndex, PdqHash, SearchPath};
+    use proptest::prelude::*;
+
+    fn flip(mut h: PdqHash, bits: &[u8]) -> PdqHash {
+        for &b in bits {
+            h.limbs[usize::from(b) / 64] ^= 1u64 << (b % 64);
+        }
+        h
+    }
+
+    fn hash_strategy() -> impl Strategy<Value = PdqHash> {
+        any::<[u64; 4]>().prop_map(PdqHash::from_limbs)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Multi-index search returns exactly what a linear scan returns (ids, distances, order), including
+        /// entries added after the tables were built and after removals.
+        #[test]
+        fn index_equals_brute_force(
+            bases in proptest::collection::vec(hash_strategy(), 1..40),
+            noise in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..48), 1..40),
+            extra in proptest::collection::vec(hash_strategy(), 0..20),
+            query_pick in any::<proptest::sample::Index>(),
+            query_noise in proptest::collection::vec(any::<u8>(), 0..40),
+            radius in 0u32..64,
+            remove_pick in any::<proptest::sample::Index>(),
+        ) {
+            // Near-duplicates of the bases so that there are matches at every distance.
+            let mut entries = Vec::new();
+            for (i, bits) in noise.iter().enumerate() {
+                entries.push((format!("n{i}"), flip(bases[i % bases.len()], bits)));
+            }
+            let mut index = HashIndex::from_entries(entries.clone()).with_brute_force_below(0);
+            for (i, h) in extra.iter().enumerate() {
+                index.add(&format!("x{i}"), *h);
+            }
+            let removed = format!("n{}", remove_pick.index(noise.len()));
+            index.remove(&removed);
+            let query = flip(bases[query_pick.index(bases.len())], &query_noise);
+            let mih = index.search_with(&query, radius, SearchPath::MultiIndex).unwrap();
+            let brute = index.search_brute_force(&query, radius);
+            prop_assert_eq!(&mih, &brute);
+            prop_assert!(mih.iter().all(|m| m.id != removed));
+            prop_assert!(mih.windows(2).all(|w| w[0].distance <= w[1].distance));
+        }
+    }
+
+    #[test]
+    fn index_equals_brute_force_on_a_large_random_set() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut entries: Vec<(String, PdqHash)> = (0..20_000)
+            .map(|i| (format!("r{i}"), PdqHash::from_limbs(rng.r#gen())))
+            .collect();
+        // Plant neighbours at every distance 0..=40 of the first 50 hashes.
+        for i in 0..50 {
+            let d = i % 41;
+            let bits: Vec<u8> = (0..d as u8)
+                .map(|k| k.wrapping_mul(37).wrapping_add(i as u8))
+                .collect();
+            let mut uniq = bits.clone();
+            uniq.sort_unstable();
+            uniq.dedup();
+            entries.push((format!("p{i}"), flip(entries[i].1, &uniq)));
+        }
+        let index = HashIndex::from_entries(entries.clone());
+        assert_eq!(index.search_path(31), SearchPath::MultiIndex);
+        let mut total = 0;
+        for (_, q) in entries.iter().take(200) {
+            for radius in [0, 8, 16, 31, 40] {
+                let mih = index.search(q, radius).unwrap();
+                assert_eq!(mih, index.search_brute_force(q, radius));
+                total += mih.len();
+            }
+        }
+        assert!(total > 1000, "{total}");
+        // Save and load give the same answers.
+        let path = std::env::temp_dir().join(format!("phash-index-{}.idx", std::process::id()));
+        index.save(&path).unwrap();
+        let loaded = HashIndex::load(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(loaded.len(), index.len());
+        for (_, q) in entries.iter().take(50) {
+            assert_eq!(loaded.search(q, 31).unwrap(), index.search(q, 31).unwrap());
+        }
+    }
+
+    #[test]
+    fn index_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<HashIndex>();
+        check::<interdict_phash::HashBanks>();
+    }
+}

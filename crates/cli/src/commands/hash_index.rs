@@ -1,10 +1,185 @@
-//! `interdict hash_index` (not built yet: the subcommands are added with the lane that provides them).
+//! `interdict hash-index build|query|add|remove`: a Hamming-distance index of PDQ hashes on disk.
+//!
+//! `build --out INDEX HASHLIST.csv` reads a CSV with `id,pdq` columns; `query --index INDEX --radius 31` reads
+//! one 64-hex hash per line from standard input and writes `{"query":"<hex>","matches":[{"id":..,"distance":N}]}`
+//! per line, every match within the radius, nearest first. Exit 1 when any query matched.
 
+use anyhow::Context;
+use interdict_phash::{HashIndex, PdqHash, parse_hash_list};
+use serde::Serialize;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Build an index file from a CSV hash list (header `id,pdq`).
+    Build {
+        /// Where to write the index.
+        #[arg(long)]
+        out: PathBuf,
+        /// The hash list(s).
+        #[arg(required = true)]
+        lists: Vec<PathBuf>,
+    },
+    /// Query: one hash per line on standard input, one JSON line per query.
+    Query {
+        /// The index file.
+        #[arg(long)]
+        index: PathBuf,
+        /// Report every hash within this many bits (0..=255).
+        #[arg(long, default_value_t = 31)]
+        radius: u32,
+    },
+    /// Add the hashes of CSV hash lists to an existing index (rewrites the file).
+    Add {
+        /// The index file.
+        #[arg(long)]
+        index: PathBuf,
+        /// The hash list(s).
+        #[arg(required = true)]
+        lists: Vec<PathBuf>,
+    },
+    /// Remove every entry with the given ids (rewrites the file).
+    Remove {
+        /// The index file.
+        #[arg(long)]
+        index: PathBuf,
+        /// Ids to remove.
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+}
 
 pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
-    match cmd {}
+    match cmd {
+        Command::Build { out, lists } => {
+            let mut entries = Vec::new();
+            read_lists(&lists, &mut entries)?;
+            let index = HashIndex::from_entries(entries);
+            index.save(&out)?;
+            eprintln!(
+                "interdict: indexed {} hashes into {}",
+                index.len(),
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Query { index, radius } => {
+            anyhow::ensure!(radius <= 255, "--radius must be 0..=255, got {radius}");
+            query(&HashIndex::load(&index)?, radius)
+        }
+        Command::Add { index, lists } => {
+            let mut loaded = HashIndex::load(&index)?;
+            let mut entries = Vec::new();
+            read_lists(&lists, &mut entries)?;
+            for (id, h) in &entries {
+                loaded.add(id, *h);
+            }
+            loaded.save(&index)?;
+            eprintln!(
+                "interdict: added {}, index now holds {}",
+                entries.len(),
+                loaded.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Remove { index, ids } => {
+            let mut loaded = HashIndex::load(&index)?;
+            let removed: usize = ids.iter().map(|id| loaded.remove(id)).sum();
+            loaded.save(&index)?;
+            eprintln!(
+                "interdict: removed {removed}, index now holds {}",
+                loaded.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Reads hash lists; bad rows are reported (file, line, field) and skipped; a list with no good row is an error.
+fn read_lists(lists: &[PathBuf], entries: &mut Vec<(String, PdqHash)>) -> anyhow::Result<()> {
+    for path in lists {
+        let text = read_text(path)?;
+        let (rows, problems) = parse_hash_list(&text);
+        for p in &problems {
+            eprintln!(
+                "interdict: warning: {}: line {}, field {}: {}",
+                path.display(),
+                p.line,
+                p.field,
+                p.reason
+            );
+        }
+        anyhow::ensure!(
+            !rows.is_empty(),
+            "{}: no valid rows (expected a CSV with header id,pdq)",
+            path.display()
+        );
+        entries.extend(rows);
+    }
+    Ok(())
+}
+
+fn read_text(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))
+}
+
+/// One output line, fields in the contract's order.
+#[derive(Serialize)]
+struct QueryRecord<'a> {
+    query: String,
+    matches: Vec<MatchRecord<'a>>,
+}
+
+#[derive(Serialize)]
+struct MatchRecord<'a> {
+    id: &'a str,
+    distance: u32,
+}
+
+fn query(index: &HashIndex, radius: u32) -> anyhow::Result<ExitCode> {
+    let stdin = std::io::stdin();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut any_match = false;
+    let mut bad = 0;
+    for (n, line) in stdin.lock().lines().enumerate() {
+        let line = line.context("reading standard input")?;
+        let text = line.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let hash = match PdqHash::from_hex(text) {
+            Ok(h) => h,
+            Err(e) => {
+                eprintln!(
+                    "interdict: error: standard input line {}, field pdq: {e}",
+                    n + 1
+                );
+                bad += 1;
+                continue;
+            }
+        };
+        let matches = index.search(&hash, radius)?;
+        any_match |= !matches.is_empty();
+        let record = QueryRecord {
+            query: hash.to_hex(),
+            matches: matches
+                .iter()
+                .map(|m| MatchRecord {
+                    id: m.id,
+                    distance: m.distance,
+                })
+                .collect(),
+        };
+        writeln!(out, "{}", serde_json::to_string(&record)?).context("writing output")?;
+    }
+    out.flush().context("writing output")?;
+    Ok(if bad > 0 {
+        ExitCode::from(2)
+    } else if any_match {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
