@@ -23,6 +23,7 @@ pub mod bootstrap;
 pub mod config;
 mod error;
 pub mod extract;
+pub mod hash_banks;
 pub mod metrics;
 pub mod openapi;
 pub mod retention;
@@ -48,6 +49,7 @@ pub use error::{ApiError, ERROR_CODES, ErrorBody};
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub indexes: Arc<screening::IndexRegistry>,
+    pub hashes: Arc<hash_banks::HashRegistry>,
     pub keys: Arc<auth::KeyCache>,
     pub metrics: Arc<metrics::Metrics>,
     pub config: Arc<ServerConfig>,
@@ -58,6 +60,7 @@ impl AppState {
         AppState {
             store,
             indexes: Arc::default(),
+            hashes: Arc::default(),
             keys: Arc::default(),
             metrics: Arc::default(),
             config: Arc::new(config),
@@ -130,6 +133,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v1/retention/run", post(passengers::run_retention))
         .route("/v1/travel/messages", post(travel::messages))
+        .route("/v1/finance/transactions", post(finance::transactions))
+        .route("/v1/hashes/banks", get(hashes::banks))
+        .route("/v1/hashes/banks/{bank}", post(hashes::import_bank))
+        .route("/v1/hashes/match", post(hashes::match_hashes))
+        .route("/v1/hashes/match-image", post(hashes::match_image))
         .route("/v1/users", get(admin::users).post(admin::create_user))
         .route("/v1/keys/{key_id}", delete(admin::revoke_key))
         .route("/healthz", get(health::healthz))

@@ -30,7 +30,7 @@ fn config() -> ServerConfig {
     ServerConfig {
         key_memory_kib: fast.memory_kib,
         key_iterations: fast.iterations,
-        body_limit_bytes: 256 * 1024,
+        body_limit_bytes: 2 * 1024 * 1024,
         retention: interdict_server::RetentionConfig {
             interval_secs: 0,
             ..Default::default()
@@ -653,7 +653,7 @@ async fn errors_have_one_shape() {
     let h = Harness::new().await;
     let (status, body) = h.get("/v1/nothing", &h.a.admin).await;
     assert_error(status, &body, 404, "no_route");
-    let big = vec![b'a'; 300 * 1024];
+    let big = vec![b'a'; 3 * 1024 * 1024];
     let (status, body) = h
         .send(
             Method::POST,
@@ -772,6 +772,166 @@ async fn paxlst_in_hits_and_cusres_out() {
             "/v1/travel/messages",
             Some(&h.a.ingest),
             Body::from("hello"),
+            &[("x-purpose", "x")],
+        )
+        .await;
+    assert_error(status, &body, 400, "invalid_request");
+}
+
+#[tokio::test]
+async fn hash_banks_match_hashes_and_images() {
+    let h = Harness::new().await;
+    // The bridge photo's PDQ (reference value) with 4 bits flipped, as a bank entry; and a made-up MD5.
+    let bank = "signal_type,signal,content_id,labels,handling\n\
+        pdq,d8f8f0cce0f4a84f0e370a22028f67f0b36e2ed596623e1d33e6b39c4e9c9b2d,bridge-1,tve,TLP:AMBER\n\
+        md5,0123456789abcdef0123456789abcdef,clip-7,tve,TLP:GREEN\n";
+    let (status, body) = h
+        .send(
+            Method::POST,
+            "/v1/hashes/banks/tve",
+            Some(&h.a.analyst),
+            Body::from(bank),
+            &[],
+        )
+        .await;
+    assert_error(status, &body, 403, "forbidden");
+    let (status, body) = h
+        .send(
+            Method::POST,
+            "/v1/hashes/banks/tve",
+            Some(&h.a.ingest),
+            Body::from("nothing usable"),
+            &[],
+        )
+        .await;
+    assert_error(status, &body, 422, "import_failed");
+    let (status, body) = h
+        .send(
+            Method::POST,
+            "/v1/hashes/banks/tve",
+            Some(&h.a.ingest),
+            Body::from(bank),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["bank"]["entries"], 2);
+    let query = json!({"pdq": ["d8f8f0cce0f4a84f0e370a22028f67f0b36e2ed596623e1d33e6b39c4e9c9b22"],
+                       "md5": ["0123456789ABCDEF0123456789ABCDEF"]});
+    let (status, r) = h
+        .json(
+            Method::POST,
+            "/v1/hashes/match",
+            &h.a.analyst,
+            query.clone(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["results"][0]["matches"][0]["content_id"], "bridge-1");
+    assert_eq!(r["results"][0]["matches"][0]["distance"], 4);
+    assert_eq!(r["results"][0]["matches"][0]["handling"], "TLP:AMBER");
+    assert_eq!(r["results"][1]["matches"][0]["content_id"], "clip-7");
+    let (_, r) = h
+        .json(Method::POST, "/v1/hashes/match", &h.b.analyst, query)
+        .await;
+    assert!(
+        r["results"][0]["matches"].as_array().unwrap().is_empty(),
+        "banks are per organisation"
+    );
+    let (status, body) = h
+        .json(
+            Method::POST,
+            "/v1/hashes/match",
+            &h.a.analyst,
+            json!({"pdq": ["xyz"]}),
+        )
+        .await;
+    assert_error(status, &body, 400, "invalid_request");
+    let (_, banks) = h.get("/v1/hashes/banks", &h.a.auditor).await;
+    assert_eq!(banks[0]["bank"], "tve");
+
+    let Some(photo) = interdict_testdata::shared_data("pdq/bridge-mods/aaa-orig.jpg") else {
+        return;
+    };
+    let image = std::fs::read(photo).unwrap();
+    let (status, r) = h
+        .send(
+            Method::POST,
+            "/v1/hashes/match-image",
+            Some(&h.a.analyst),
+            Body::from(image),
+            &[("x-purpose", "upload check")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["results"][0]["signal_type"], "pdq");
+    assert_eq!(r["results"][0]["quality"], 100);
+    assert_eq!(
+        r["results"][0]["matches"][0]["content_id"], "bridge-1",
+        "{r}"
+    );
+    let (_, audit) = h.get("/v1/audit?limit=1000", &h.a.auditor).await;
+    assert!(
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["action"] == "hashes.match"
+                && r["returned"].as_str().unwrap().contains("bridge-1"))
+    );
+}
+
+#[tokio::test]
+async fn transactions_in_rule_alerts_out() {
+    let h = Harness::new().await;
+    let csv = "id,timestamp,amount,currency,channel,creditor_account,creditor_customer,creditor_name,creditor_kind,creditor_country\n\
+        t1,2026-03-02T09:10:00+01:00,6000.00,EUR,cash_deposit,FR00TEST0001,C1,Fictional Person,person,fr\n\
+        t2,2026-03-20T09:10:00+01:00,4500.00,EUR,cash_deposit,FR00TEST0001,C1,Fictional Person,person,fr\n";
+    let (status, body) = h
+        .send(
+            Method::POST,
+            "/v1/finance/transactions",
+            Some(&h.a.ingest),
+            Body::from(csv),
+            &[],
+        )
+        .await;
+    assert_error(status, &body, 400, "purpose_required");
+    let (status, body) = h
+        .send(
+            Method::POST,
+            "/v1/finance/transactions",
+            Some(&h.a.ingest),
+            Body::from(csv),
+            &[("x-purpose", "AML monitoring")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["transactions"], 2);
+    let alerts = body["alerts"].as_array().unwrap();
+    assert!(
+        !alerts.is_empty(),
+        "monthly cash over 10,000 EUR fires: {body}"
+    );
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a["rule_id"].as_str().unwrap().contains("CASH")),
+        "{body}"
+    );
+    assert_eq!(body["alert_ids"].as_array().unwrap().len(), alerts.len());
+    let id = body["alert_ids"][0].as_i64().unwrap();
+    let (_, alert) = h.get(&format!("/v1/alerts/{id}"), &h.a.analyst).await;
+    assert!(
+        alert["alert"]["entity_id"].as_str().unwrap().contains(" v"),
+        "the rule id and version: {alert}"
+    );
+    let (status, body) = h
+        .send(
+            Method::POST,
+            "/v1/finance/transactions",
+            Some(&h.a.ingest),
+            Body::from("nothing"),
             &[("x-purpose", "x")],
         )
         .await;

@@ -3,6 +3,8 @@
 pub mod admin;
 pub mod alerts;
 pub mod audit;
+pub mod finance;
+pub mod hashes;
 pub mod health;
 pub mod lists;
 pub mod passengers;
