@@ -56,6 +56,7 @@ pub mod rules;
 pub mod screening;
 mod timestamp;
 mod transaction;
+pub mod watchlist;
 mod xml_events;
 
 pub use alert::{Alert, AlertAction, ScreeningFinding};

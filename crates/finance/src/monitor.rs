@@ -3,7 +3,7 @@
 
 use crate::alert::{Alert, AlertAction, ScreeningFinding};
 use crate::rules::expr::EvalContext;
-use crate::rules::window::{WindowEvent, WindowState};
+use crate::rules::window::{EntityLog, LogEvent};
 use crate::rules::{Entity, ReportKind, RulePack, Side};
 use crate::screening::{PartyQuery, PartyRole, PartyScreener, ScreeningCache};
 use crate::{Party, Timestamp, Transaction};
@@ -74,7 +74,14 @@ pub const MAX_ALERT_TRANSACTIONS: usize = 500;
 #[derive(Debug)]
 pub struct Monitor {
     pack: Arc<RulePack>,
-    states: Vec<KeyMap<WindowState>>,
+    /// Entity logs of accounts (index 0) and customers (index 1).
+    logs: [KeyMap<EntityLog>; 2],
+    /// For each aggregate: its entity kind (0 account, 1 customer) and its slot in that kind's logs.
+    slots: Vec<(usize, usize)>,
+    /// For each entity kind, the aggregates grouped by it, in slot order.
+    kind_aggregates: [Vec<usize>; 2],
+    /// For each entity kind, which slots count distinct counterparties.
+    kind_distinct: [Vec<bool>; 2],
     last_alert: Vec<KeyMap<Timestamp>>,
     screening: Option<ScreeningCache>,
     stats: MonitorStats,
@@ -90,6 +97,15 @@ fn side_party(tx: &Transaction, side: Side) -> (&Party, &Party) {
     }
 }
 
+fn kind_index(e: Entity) -> usize {
+    match e {
+        Entity::Account => 0,
+        Entity::Customer => 1,
+    }
+}
+
+const KINDS: [Entity; 2] = [Entity::Account, Entity::Customer];
+
 fn entity_key(p: &Party, e: Entity) -> &str {
     match e {
         Entity::Account => p.account_key(),
@@ -102,9 +118,21 @@ impl Monitor {
     pub fn new(pack: Arc<RulePack>) -> Self {
         let n = pack.aggregates.len();
         let r = pack.rules.len();
+        let mut slots = Vec::with_capacity(n);
+        let mut kind_aggregates: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+        let mut kind_distinct: [Vec<bool>; 2] = [Vec::new(), Vec::new()];
+        for (i, a) in pack.aggregates.iter().enumerate() {
+            let k = kind_index(a.entity);
+            slots.push((k, kind_aggregates[k].len()));
+            kind_aggregates[k].push(i);
+            kind_distinct[k].push(a.function == crate::rules::AggregateFn::DistinctCounterparties);
+        }
         Monitor {
             pack,
-            states: (0..n).map(|_| KeyMap::default()).collect(),
+            logs: [KeyMap::default(), KeyMap::default()],
+            slots,
+            kind_aggregates,
+            kind_distinct,
             last_alert: (0..r).map(|_| KeyMap::default()).collect(),
             screening: None,
             stats: MonitorStats::default(),
@@ -132,9 +160,9 @@ impl Monitor {
     /// Counters so far, including the live memory of the windows.
     pub fn stats(&self) -> MonitorStats {
         let mut s = self.stats.clone();
-        s.live_window_entities = self.states.iter().map(|m| m.len() as u64).sum();
+        s.live_window_entities = self.logs.iter().map(|m| m.len() as u64).sum();
         s.live_window_events = self
-            .states
+            .logs
             .iter()
             .flat_map(|m| m.values())
             .map(|w| w.len() as u64)
@@ -171,7 +199,7 @@ impl Monitor {
         let amount_major = converted.map(|c| c as f64 / 100.0).unwrap_or(f64::NAN);
         let tx = Arc::new(tx);
 
-        // 1. Count the transaction in every aggregate whose flow and filter it passes.
+        // 1. Log the transaction for every entity whose aggregates (by flow and filter) count it.
         for side in [Side::Debtor, Side::Creditor] {
             let (me, other) = side_party(&tx, side);
             let cx = EvalContext {
@@ -181,66 +209,87 @@ impl Monitor {
                 offset: pack.offset,
                 aggregates: &[],
             };
-            let counterparty = hash_str(if other.account_key().is_empty() {
-                &other.name
-            } else {
-                other.account_key()
-            });
-            for (i, a) in pack.aggregates.iter().enumerate() {
-                if !a.flow.includes(side) {
+            let mut counterparty = None;
+            for kind in KINDS {
+                let k = kind_index(kind);
+                let key = entity_key(me, kind);
+                if key.is_empty() || self.kind_aggregates[k].is_empty() {
                     continue;
                 }
-                let key = entity_key(me, a.entity);
-                if key.is_empty() {
+                let mut mask = 0u64;
+                for (slot, &ai) in self.kind_aggregates[k].iter().enumerate() {
+                    let a = &pack.aggregates[ai];
+                    if a.flow.includes(side) && a.filter.as_ref().is_none_or(|f| f.test(&cx)) {
+                        mask |= 1 << slot;
+                    }
+                }
+                if mask == 0 {
                     continue;
                 }
-                if let Some(f) = &a.filter
-                    && !f.test(&cx)
-                {
-                    continue;
-                }
-                let map = &mut self.states[i];
-                let state = match map.get_mut(key) {
-                    Some(s) => s,
-                    None => map.entry(key.into()).or_default(),
+                let cp = *counterparty.get_or_insert_with(|| {
+                    hash_str(if other.account_key().is_empty() {
+                        &other.name
+                    } else {
+                        other.account_key()
+                    })
+                });
+                let map = &mut self.logs[k];
+                let log = match map.get_mut(key) {
+                    Some(l) => l,
+                    None => map
+                        .entry(key.into())
+                        .or_insert_with(|| EntityLog::new(&self.kind_distinct[k])),
                 };
-                state.expire(a.window, now, pack.offset);
-                let track = a.function == crate::rules::AggregateFn::DistinctCounterparties;
-                state.push(
-                    WindowEvent {
-                        ts: now,
-                        amount: amount_minor,
-                        counterparty,
-                        tx: tx.clone(),
-                    },
-                    track,
-                );
+                for (slot, &ai) in self.kind_aggregates[k].iter().enumerate() {
+                    log.expire(slot, pack.aggregates[ai].window, now, pack.offset);
+                }
+                log.compact();
+                log.push(LogEvent {
+                    ts: now,
+                    amount: amount_minor,
+                    counterparty: cp,
+                    mask,
+                    tx: tx.clone(),
+                });
             }
         }
 
-        // 2. Evaluate the rules.
-        for (ri, rule) in pack.rules.iter().enumerate() {
-            for &side in &rule.sides {
-                let (me, _) = side_party(&tx, side);
-                for &ai in &rule.aggregates {
-                    let a = &pack.aggregates[ai];
-                    let key = entity_key(me, a.entity);
-                    self.scratch[ai] = match self.states[ai].get_mut(key) {
-                        Some(state) if !key.is_empty() => {
-                            state.expire(a.window, now, pack.offset);
-                            state.value(a.function)
-                        }
-                        _ => 0.0,
-                    };
-                }
-                let cx = EvalContext {
-                    tx: &tx,
-                    side,
-                    amount: amount_major,
-                    offset: pack.offset,
-                    aggregates: &self.scratch,
+        // 2. Read every aggregate for each side's entities once, then evaluate the rules for that side. A rule
+        // raises at most one alert per side of a transaction.
+        for side in [Side::Debtor, Side::Creditor] {
+            let (me, _) = side_party(&tx, side);
+            for kind in KINDS {
+                let k = kind_index(kind);
+                let key = entity_key(me, kind);
+                let log = if key.is_empty() {
+                    None
+                } else {
+                    self.logs[k].get_mut(key)
                 };
-                if !rule.when.test(&cx) {
+                match log {
+                    Some(log) => {
+                        for (slot, &ai) in self.kind_aggregates[k].iter().enumerate() {
+                            let a = &pack.aggregates[ai];
+                            log.expire(slot, a.window, now, pack.offset);
+                            self.scratch[ai] = log.value(slot, a.function);
+                        }
+                    }
+                    None => {
+                        for &ai in &self.kind_aggregates[k] {
+                            self.scratch[ai] = 0.0;
+                        }
+                    }
+                }
+            }
+            let cx = EvalContext {
+                tx: &tx,
+                side,
+                amount: amount_major,
+                offset: pack.offset,
+                aggregates: &self.scratch,
+            };
+            for (ri, rule) in pack.rules.iter().enumerate() {
+                if !rule.sides.contains(&side) || !rule.when.test(&cx) {
                     continue;
                 }
                 let subject_key = me.account_key();
@@ -249,7 +298,7 @@ impl Monitor {
                         && w.contains(*last, now, pack.offset)
                     {
                         self.stats.suppressed += 1;
-                        break;
+                        continue;
                     }
                     self.last_alert[ri].insert(subject_key.into(), now);
                 }
@@ -260,9 +309,10 @@ impl Monitor {
                 }
                 let mut txs: Vec<Arc<Transaction>> = vec![tx.clone()];
                 for &ai in &rule.aggregates {
+                    let (k, slot) = self.slots[ai];
                     let key = entity_key(me, pack.aggregates[ai].entity);
-                    if let Some(state) = self.states[ai].get(key) {
-                        for e in state.events() {
+                    if let Some(log) = self.logs[k].get(key) {
+                        for e in log.window_events(slot) {
                             if txs.len() >= MAX_ALERT_TRANSACTIONS {
                                 break;
                             }
@@ -298,7 +348,6 @@ impl Monitor {
                     screening: Vec::new(),
                     tags: rule.tags.clone(),
                 });
-                break;
             }
         }
 
@@ -390,12 +439,27 @@ impl Monitor {
     pub fn sweep(&mut self) {
         self.since_sweep = 0;
         let horizon = self.latest.0 - self.pack.max_span;
-        for m in &mut self.states {
+        for m in &mut self.logs {
             m.retain(|_, s| s.newest().is_some_and(|t| t.0 > horizon));
         }
         for m in &mut self.last_alert {
             m.retain(|_, t| t.0 > horizon);
         }
+    }
+
+    /// The current value of aggregate `name` for the account or customer `key` at `now` (0 when it holds
+    /// nothing), as a rule would read it. `None` for an unknown aggregate name.
+    pub fn aggregate_value(&mut self, name: &str, key: &str, now: Timestamp) -> Option<f64> {
+        let ai = self.pack.aggregates.iter().position(|a| a.name == name)?;
+        let a = &self.pack.aggregates[ai];
+        let (k, slot) = self.slots[ai];
+        Some(match self.logs[k].get_mut(key) {
+            Some(log) => {
+                log.expire(slot, a.window, now, self.pack.offset);
+                log.value(slot, a.function)
+            }
+            None => 0.0,
+        })
     }
 
     /// Distinct parties held in the screening cache.

@@ -224,3 +224,63 @@ impl<R: Read> Iterator for CsvReader<R> {
         }
     }
 }
+
+/// The full header of the layout, in the order [`record`] writes.
+pub const HEADER: [&str; 24] = [
+    "id",
+    "timestamp",
+    "amount",
+    "currency",
+    "channel",
+    "purpose",
+    "debtor_account",
+    "debtor_customer",
+    "debtor_name",
+    "debtor_kind",
+    "debtor_country",
+    "debtor_identifier",
+    "debtor_bank_bic",
+    "debtor_bank_name",
+    "debtor_bank_country",
+    "creditor_account",
+    "creditor_customer",
+    "creditor_name",
+    "creditor_kind",
+    "creditor_country",
+    "creditor_identifier",
+    "creditor_bank_bic",
+    "creditor_bank_name",
+    "creditor_bank_country",
+];
+
+/// One transaction as a record under [`HEADER`] (timestamps in UTC).
+pub fn record(tx: &Transaction) -> Vec<String> {
+    let mut out = vec![
+        tx.id.clone(),
+        tx.timestamp.to_rfc3339(),
+        tx.amount.to_string(),
+        tx.currency.to_string(),
+        tx.channel.as_str().to_string(),
+        tx.purpose.clone(),
+    ];
+    for p in [&tx.debtor, &tx.creditor] {
+        out.push(p.account.clone());
+        out.push(p.customer.clone());
+        out.push(p.name.clone());
+        out.push(if p.kind == PartyKind::Unknown {
+            String::new()
+        } else {
+            p.kind.as_str().to_string()
+        });
+        out.push(p.country.map(|c| c.code().to_string()).unwrap_or_default());
+        out.push(p.identifier.clone());
+        out.push(p.bank_bic.clone());
+        out.push(p.bank_name.clone());
+        out.push(
+            p.bank_country
+                .map(|c| c.code().to_string())
+                .unwrap_or_default(),
+        );
+    }
+    out
+}

@@ -327,6 +327,15 @@ impl RulePack {
             });
         }
 
+        for kind in [Entity::Account, Entity::Customer] {
+            if aggregates.iter().filter(|a| a.entity == kind).count() > 64 {
+                return Err(FinanceError::rule(
+                    "aggregates",
+                    None,
+                    "at most 64 aggregates per entity kind (account, customer)",
+                ));
+            }
+        }
         let mut rules: Vec<Rule> = Vec::new();
         for r in &file.rules {
             if r.id.trim().is_empty() {

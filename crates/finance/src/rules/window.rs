@@ -2,8 +2,7 @@
 //!
 //! A sliding window of length `w` evaluated at time `t` holds the events with `t - w < ts <= t` (an event
 //! exactly `w` old has left). A calendar window holds the events of the same calendar day or month as `t` in the
-//! pack's time zone. Events are expected in time order per entity; the state keeps a running sum and, for
-//! `distinct_counterparties`, a count per counterparty, so adding and expiring are O(1) amortised.
+//! pack's time zone. Events are expected in time order per entity.
 
 use crate::{FinanceError, Timestamp, Transaction, UtcOffset};
 use std::collections::{HashMap, VecDeque};
@@ -69,6 +68,18 @@ impl Window {
         }
     }
 
+    /// The earliest instant (inclusive) inside the window evaluated at `now`.
+    pub fn start(self, now: Timestamp, offset: UtcOffset) -> i64 {
+        match self {
+            Window::Sliding(w) => now.0 - w + 1,
+            Window::CalendarDay => now.local_day(offset) * 86_400 - i64::from(offset.0),
+            Window::CalendarMonth => {
+                let (y, m, _) = crate::civil_from_days(now.local_day(offset));
+                crate::days_from_civil(y, m, 1) * 86_400 - i64::from(offset.0)
+            }
+        }
+    }
+
     /// Whether an event at `ts` is inside the window evaluated at `now`.
     pub fn contains(self, ts: Timestamp, now: Timestamp, offset: UtcOffset) -> bool {
         match self {
@@ -110,64 +121,134 @@ impl AggregateFn {
     }
 }
 
-/// One transaction counted by an aggregate.
+/// One transaction in an entity's log: the aggregates that count it are the bits of `mask`.
 #[derive(Debug, Clone)]
-pub(crate) struct WindowEvent {
+pub(crate) struct LogEvent {
     pub ts: Timestamp,
     /// Amount in the pack currency, minor units.
     pub amount: i64,
     pub counterparty: u64,
+    pub mask: u64,
     pub tx: Arc<Transaction>,
 }
 
-/// The events of one entity inside one aggregate's window.
-#[derive(Debug, Default)]
-pub(crate) struct WindowState {
-    events: VecDeque<WindowEvent>,
+/// One aggregate's view of an entity's log: where its window starts and the running totals inside it.
+#[derive(Debug, Clone, Default)]
+struct Cursor {
+    /// Absolute sequence number of the first event still inside the window.
+    head: u64,
+    /// The `now` of the last expiry (expiring again at the same instant is a no-op).
+    expired_at: i64,
     sum: i64,
-    distinct: HashMap<u64, u32>,
+    count: u32,
+    distinct: Option<HashMap<u64, u32>>,
 }
 
-impl WindowState {
-    pub(crate) fn push(&mut self, e: WindowEvent, track_distinct: bool) {
-        self.sum += e.amount;
-        if track_distinct {
-            *self.distinct.entry(e.counterparty).or_insert(0) += 1;
+/// The events of one entity (an account or a customer) shared by all the aggregates grouped by that entity:
+/// each event is stored once, each aggregate keeps a cursor to its window's first event and running totals, so
+/// adding and expiring are O(1) amortised per aggregate.
+#[derive(Debug, Clone)]
+pub(crate) struct EntityLog {
+    /// Sequence number of `events[0]`.
+    base: u64,
+    events: VecDeque<LogEvent>,
+    cursors: Vec<Cursor>,
+}
+
+impl EntityLog {
+    /// A log for `n` aggregates; `distinct[i]` says whether aggregate `i` counts distinct counterparties.
+    pub(crate) fn new(distinct: &[bool]) -> Self {
+        EntityLog {
+            base: 0,
+            events: VecDeque::new(),
+            cursors: distinct
+                .iter()
+                .map(|d| Cursor {
+                    distinct: d.then(HashMap::new),
+                    ..Cursor::default()
+                })
+                .collect(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, e: LogEvent) {
+        for (i, c) in self.cursors.iter_mut().enumerate() {
+            if e.mask & (1 << i) != 0 {
+                c.sum += e.amount;
+                c.count += 1;
+                if let Some(d) = &mut c.distinct {
+                    *d.entry(e.counterparty).or_insert(0) += 1;
+                }
+            }
         }
         self.events.push_back(e);
     }
 
-    /// Drops events that are outside the window at `now`.
-    pub(crate) fn expire(&mut self, window: Window, now: Timestamp, offset: UtcOffset) {
-        while let Some(front) = self.events.front() {
-            if front.ts.0 > now.0 || window.contains(front.ts, now, offset) {
+    /// Moves aggregate `i`'s window start to `now`, then drops events no window still holds.
+    pub(crate) fn expire(&mut self, i: usize, window: Window, now: Timestamp, offset: UtcOffset) {
+        let end = self.base + self.events.len() as u64;
+        let c = &mut self.cursors[i];
+        if c.expired_at == now.0 {
+            return;
+        }
+        c.expired_at = now.0;
+        let start = window.start(now, offset);
+        while c.head < end {
+            let e = &self.events[(c.head - self.base) as usize];
+            if e.ts.0 >= start {
                 break;
             }
-            let e = self.events.pop_front().expect("front exists");
-            self.sum -= e.amount;
-            if let Some(c) = self.distinct.get_mut(&e.counterparty) {
-                *c -= 1;
-                if *c == 0 {
-                    self.distinct.remove(&e.counterparty);
+            if e.mask & (1 << i) != 0 {
+                c.sum -= e.amount;
+                c.count -= 1;
+                if let Some(d) = &mut c.distinct
+                    && let Some(n) = d.get_mut(&e.counterparty)
+                {
+                    *n -= 1;
+                    if *n == 0 {
+                        d.remove(&e.counterparty);
+                    }
                 }
             }
+            c.head += 1;
         }
     }
 
-    /// The aggregate's value in major units (sums, maxima) or as a count. Call [`WindowState::expire`] first.
-    pub(crate) fn value(&self, f: AggregateFn) -> f64 {
+    /// Drops the events every cursor has passed.
+    pub(crate) fn compact(&mut self) {
+        let min_head = self
+            .cursors
+            .iter()
+            .map(|c| c.head)
+            .min()
+            .unwrap_or(self.base);
+        while self.base < min_head && !self.events.is_empty() {
+            self.events.pop_front();
+            self.base += 1;
+        }
+    }
+
+    /// Aggregate `i`'s value in major units (sums, maxima) or as a count. Call [`EntityLog::expire`] first.
+    pub(crate) fn value(&self, i: usize, f: AggregateFn) -> f64 {
+        let c = &self.cursors[i];
         match f {
-            AggregateFn::Sum => self.sum as f64 / 100.0,
-            AggregateFn::Count => self.events.len() as f64,
+            AggregateFn::Sum => c.sum as f64 / 100.0,
+            AggregateFn::Count => f64::from(c.count),
             AggregateFn::Max => {
-                self.events.iter().map(|e| e.amount).max().unwrap_or(0) as f64 / 100.0
+                self.window_events(i).map(|e| e.amount).max().unwrap_or(0) as f64 / 100.0
             }
-            AggregateFn::DistinctCounterparties => self.distinct.len() as f64,
+            AggregateFn::DistinctCounterparties => {
+                c.distinct.as_ref().map(|d| d.len()).unwrap_or(0) as f64
+            }
         }
     }
 
-    pub(crate) fn events(&self) -> impl Iterator<Item = &WindowEvent> {
-        self.events.iter()
+    /// The events inside aggregate `i`'s window (after [`EntityLog::expire`]).
+    pub(crate) fn window_events(&self, i: usize) -> impl Iterator<Item = &LogEvent> {
+        let start = (self.cursors[i].head.saturating_sub(self.base)) as usize;
+        self.events
+            .range(start.min(self.events.len())..)
+            .filter(move |e| e.mask & (1 << i) != 0)
     }
 
     pub(crate) fn newest(&self) -> Option<Timestamp> {
@@ -200,6 +281,11 @@ mod tests {
         ];
         for (w, ts, want) in table {
             assert_eq!(w.contains(t(ts), now, off), *want, "{w:?} {ts}");
+            assert_eq!(
+                t(ts).0 >= w.start(now, off) && t(ts) <= now,
+                *want,
+                "start of {w:?} {ts}"
+            );
         }
     }
 
