@@ -29,6 +29,12 @@ pub fn read_report(xml: &str) -> Result<GoamlReport, FinanceError> {
                 if path.len() > 32 {
                     return Err(FinanceError::goaml("report", "nested too deeply"));
                 }
+                if path.is_empty() && name != "report" {
+                    return Err(FinanceError::goaml(
+                        "report",
+                        format!("the root element must be <report>, not <{name}>"),
+                    ));
+                }
                 if name == "transaction" && path.len() == 1 {
                     txs.push(HashMap::new());
                 }
@@ -56,6 +62,12 @@ pub fn read_report(xml: &str) -> Result<GoamlReport, FinanceError> {
                 }
             }
         }
+    }
+    if let Some(open) = path.last() {
+        return Err(FinanceError::goaml(
+            "report",
+            format!("XML not well formed: <{open}> is not closed"),
+        ));
     }
     let need = |m: &HashMap<String, String>, k: &str, ctx: &str| -> Result<String, FinanceError> {
         m.get(k)
