@@ -9,8 +9,8 @@ pub(crate) struct Part {
     pub start: u32,
     pub end: u32,
     pub element: u16,
-    pub repetition: u16,
-    pub component: u16,
+    pub repetition: u8,
+    pub component: u8,
 }
 
 /// Where a segment's text and components are in the shared storage of a [`crate::ParsedEdifact`].
@@ -127,7 +127,7 @@ impl<'a> Segment<'a> {
     /// the terminator.
     pub fn to_edifact(&self, chars: &ServiceChars) -> String {
         let mut out = self.tag().to_string();
-        let mut last: Option<(u16, u16)> = None;
+        let mut last: Option<(u16, u8)> = None;
         for p in self.parts {
             match last {
                 Some((e, r)) if e == p.element && r == p.repetition => {

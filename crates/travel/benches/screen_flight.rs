@@ -1,7 +1,8 @@
 //! A 500-passenger PAXLST flight screened against the UN list (from ../shared/data when present) plus a
 //! 1,000,000-entity synthetic list (interdict-screen's generator). Three passengers carry the names and birth
 //! dates of UN-listed persons; the bench asserts the number of travellers with a watchlist match so a fast but
-//! wrong screen fails. Index building is outside the measurement.
+//! wrong screen fails. Index building is outside the measurement. `INTERDICT_BENCH_SYNTHETIC=N` replaces the
+//! 1,000,000 synthetic entities by N (for quick local runs).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use interdict_model::{Entity, Schema};

@@ -28,8 +28,15 @@ pub struct PaxlstMessage {
     pub transaction_reference: Option<String>,
     pub flight: Flight,
     pub travellers: Vec<Traveller>,
-    /// CNT counts as declared: (qualifier, count) with 41 = crew, 42 = passengers.
-    pub declared_counts: Vec<(String, u32)>,
+    /// CNT counts as declared.
+    pub declared_counts: Vec<DeclaredCount>,
+}
+
+/// A CNT count: qualifier 41 = crew members, 42 = passengers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeclaredCount {
+    pub qualifier: String,
+    pub count: u32,
 }
 
 /// The name of a BGM document code used in API messages.
@@ -350,7 +357,7 @@ pub fn parse_paxlst(
                     .find(|s| !s.is_empty())
                     .unwrap_or("");
                 match value.trim().parse::<u32>() {
-                    Ok(n) => msg.declared_counts.push((qualifier, n)),
+                    Ok(count) => msg.declared_counts.push(DeclaredCount { qualifier, count }),
                     Err(_) => warnings.push(Warning::at(
                         seg,
                         "invalid_count",
@@ -374,7 +381,11 @@ pub fn parse_paxlst(
             "message has no TDT flight details",
         ));
     }
-    for (qualifier, n) in &msg.declared_counts {
+    for DeclaredCount {
+        qualifier,
+        count: n,
+    } in &msg.declared_counts
+    {
         let (counted, what) = match qualifier.as_str() {
             "42" => (
                 msg.travellers
