@@ -40,6 +40,15 @@ pub struct Segment<'a> {
 }
 
 impl<'a> Segment<'a> {
+    /// The same segment reported at another index and position (for segments re-read from a repaired text).
+    pub fn relocated(self, index: usize, position: Position) -> Segment<'a> {
+        Segment {
+            index,
+            position,
+            ..self
+        }
+    }
+
     pub fn tag(&self) -> &'a str {
         self.text.get(..self.tag_len).unwrap_or("")
     }

@@ -265,6 +265,20 @@ impl PnrReader<'_> {
         }
     }
 
+    /// Reads a TIF whose elements start at element `first` of another segment.
+    fn merged_tif(&mut self, seg: &Segment<'_>, first: usize, warnings: &mut Vec<Warning>) {
+        let text = format!(
+            "TIF+{}+{}'",
+            seg.components(first).join(":"),
+            seg.components(first + 1).join(":")
+        );
+        let parsed = interdict_edifact::parse(text.as_bytes());
+        if let Some(tif) = parsed.segments.get(0) {
+            let tif = tif.relocated(seg.index, seg.position);
+            self.tif(&tif, warnings);
+        }
+    }
+
     fn ssr(&mut self, seg: &Segment<'_>, warnings: &mut Vec<Warning>) {
         let code = seg.text(0, 0).trim().to_ascii_uppercase();
         let status = seg.text(0, 1);
@@ -495,6 +509,23 @@ impl PnrReader<'_> {
     }
 }
 
+/// The element of `seg` whose first component ends with a glued `TIF` tag, when what follows looks like a TIF
+/// (a surname, then given names with a traveller reference).
+fn merged_tif_at(seg: &Segment<'_>) -> Option<usize> {
+    (0..seg.element_count()).find(|&e| {
+        let t = seg.text(e, 0);
+        t.len() > 3
+            && t.ends_with("TIF")
+            && seg.get(e, 1).is_none()
+            && seg
+                .text(e + 1, 0)
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c == ' ' || c == '-')
+            && !seg.text(e + 1, 0).is_empty()
+            && !seg.text(e + 2, 0).is_empty()
+    })
+}
+
 fn contact_kind(code: &str) -> &'static str {
     match code {
         "CTCE" => "email",
@@ -563,6 +594,25 @@ pub fn parse_pnrgov(
     };
     for seg in segments {
         let seg = &seg;
+        // A TIF glued to the end of a header segment (`ORG+...+9TIF+KIM:I+KONG CHUN MRS:A:3`): the terminator is
+        // missing in the source. The segment is read as usual, then the traveller, with a warning.
+        let merged = match (seg.tag(), r.section) {
+            ("IFT" | "SSR" | "TIF" | "LTS", _) => None,
+            (_, Section::BookingHeader) => merged_tif_at(seg),
+            _ => None,
+        };
+        if let Some(e) = merged {
+            warnings.push(Warning::at(
+                seg,
+                "merged_segment",
+                format!(
+                    "element {} \"{}\" ends with TIF: a TIF segment seems merged into this {} (missing terminator)",
+                    e + 1,
+                    seg.text(e, 0),
+                    seg.tag()
+                ),
+            ));
+        }
         match (seg.tag(), r.section) {
             ("UNH", _) => {
                 r.msg.reference = seg.text(0, 0).to_string();
@@ -733,6 +783,9 @@ pub fn parse_pnrgov(
                 }
             }
             _ => {}
+        }
+        if let Some(e) = merged {
+            r.merged_tif(seg, e + 1, warnings);
         }
     }
     for t in &mut r.msg.travellers {

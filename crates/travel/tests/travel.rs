@@ -176,8 +176,11 @@ fn pnrgov_samples_list_each_person_once() {
                 "COOPER/GARYWILLIAM",
             ],
         ),
-        // KIM's TIF is merged into the ORG segment before it in the source (`...+9TIF+KIM`), so only PARK is read.
-        ("pnrgov/gtas_pnrMessagePg75_v11.edi", &["PARK/SE JOON"]),
+        // KIM's TIF is merged into the ORG segment before it in the source (`...+9TIF+KIM`): recovered, warned.
+        (
+            "pnrgov/gtas_pnrMessagePg75_v11.edi",
+            &["PARK/SE JOON", "KIM/KONG CHUN"],
+        ),
         (
             "pnrgov/gtas_pnrMessagePg76_v11.edi",
             &["DORON/NINA", "LENDROT/CHARLOTTE"],
