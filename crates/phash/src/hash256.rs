@@ -35,7 +35,7 @@ impl PdqHash {
     }
 
     /// Number of differing bits.
-    #[inline]
+    #[inline(always)]
     pub fn distance(&self, other: &PdqHash) -> u32 {
         (self.limbs[0] ^ other.limbs[0]).count_ones()
             + (self.limbs[1] ^ other.limbs[1]).count_ones()

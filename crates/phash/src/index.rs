@@ -23,6 +23,7 @@ use crate::hash256::PdqHash;
 use rayon::prelude::*;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
+use std::sync::OnceLock;
 
 const MAGIC: &[u8; 8] = b"IDPDQIX1";
 const CHUNKS: usize = 16;
@@ -48,6 +49,9 @@ pub enum SearchPath {
     MultiIndex,
 }
 
+/// One table as built: offsets, entries, sketches.
+type TableParts = (Vec<u32>, Vec<u32>, Vec<[u64; 2]>);
+
 /// The bucket tables for the first `indexed` entries.
 #[derive(Debug, Default, Clone)]
 struct Tables {
@@ -56,6 +60,9 @@ struct Tables {
     offsets: Vec<Vec<u32>>,
     /// `CHUNKS` arrays of entry numbers in bucket order.
     entries: Vec<Vec<u32>>,
+    /// Beside each entry, the two limbs after the one holding the table's chunk: 128 more bits, so that nearly
+    /// every non-match is rejected without touching the (randomly placed) full hash.
+    sketches: Vec<Vec<[u64; 2]>>,
 }
 
 /// A radius-searchable set of 256-bit hashes with string ids. Build it with [`HashIndex::new`] and
@@ -80,17 +87,30 @@ impl Default for HashIndex {
 }
 
 #[inline]
+fn sketch_limbs(t: usize) -> (usize, usize) {
+    let limb = t / 4;
+    ((limb + 1) % 4, (limb + 2) % 4)
+}
+
+#[inline]
 fn chunk(h: &PdqHash, t: usize) -> usize {
     ((h.limbs[t / 4] >> (16 * (t % 4))) & 0xFFFF) as usize
 }
 
-/// All 16-bit masks with at most `radius` bits set, by increasing popcount.
-fn masks_within(radius: u32) -> Vec<u16> {
-    let mut masks: Vec<u16> = (0..=u16::MAX)
-        .filter(|m| m.count_ones() <= radius)
-        .collect();
-    masks.sort_by_key(|m| m.count_ones());
-    masks
+/// All 16-bit masks with at most `radius` bits set, by increasing popcount (computed once).
+fn masks_within(radius: u32) -> &'static [u16] {
+    static MASKS: OnceLock<(Vec<u16>, [usize; 18])> = OnceLock::new();
+    let (masks, ends) = MASKS.get_or_init(|| {
+        let mut masks: Vec<u16> = (0..=u16::MAX).collect();
+        masks.sort_by_key(|m| m.count_ones());
+        let mut ends = [0usize; 18];
+        for (r, end) in ends.iter_mut().enumerate().take(17) {
+            *end = masks.iter().filter(|m| m.count_ones() <= r as u32).count();
+        }
+        ends[17] = masks.len();
+        (masks, ends)
+    });
+    &masks[..ends[radius.min(16) as usize]]
 }
 
 impl HashIndex {
@@ -225,7 +245,7 @@ impl HashIndex {
             return;
         }
         let hashes = &self.hashes;
-        let built: Vec<(Vec<u32>, Vec<u32>)> = (0..CHUNKS)
+        let built: Vec<TableParts> = (0..CHUNKS)
             .into_par_iter()
             .map(|t| {
                 let mut offsets = vec![0u32; BUCKETS + 1];
@@ -242,15 +262,24 @@ impl HashIndex {
                     entries[cursor[c] as usize] = e as u32;
                     cursor[c] += 1;
                 }
-                (offsets, entries)
+                let (l1, l2) = sketch_limbs(t);
+                let sketches = entries
+                    .iter()
+                    .map(|&e| [hashes[e as usize].limbs[l1], hashes[e as usize].limbs[l2]])
+                    .collect();
+                (offsets, entries, sketches)
             })
             .collect();
-        let (offsets, entries) = built.into_iter().unzip();
-        self.tables = Tables {
+        let mut tables = Tables {
             indexed: n,
-            offsets,
-            entries,
+            ..Tables::default()
         };
+        for (o, e, s) in built {
+            tables.offsets.push(o);
+            tables.entries.push(e);
+            tables.sketches.push(s);
+        }
+        self.tables = tables;
     }
 
     /// Which path a search at `radius` takes.
@@ -345,6 +374,34 @@ impl HashIndex {
     }
 
     fn scan(&self, query: &PdqHash, radius: u32, from: usize, found: &mut Vec<(u32, u32)>) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("popcnt") {
+                #[allow(unsafe_code)]
+                // SAFETY: `scan_popcnt` only needs the POPCNT instruction, checked just above.
+                unsafe {
+                    self.scan_popcnt(query, radius, from, found)
+                };
+                return;
+            }
+        }
+        self.scan_portable(query, radius, from, found);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt")]
+    fn scan_popcnt(&self, query: &PdqHash, radius: u32, from: usize, found: &mut Vec<(u32, u32)>) {
+        self.scan_portable(query, radius, from, found);
+    }
+
+    #[inline(always)]
+    fn scan_portable(
+        &self,
+        query: &PdqHash,
+        radius: u32,
+        from: usize,
+        found: &mut Vec<(u32, u32)>,
+    ) {
         for (e, h) in self.hashes.iter().enumerate().skip(from) {
             let d = h.distance(query);
             if d <= radius && !self.removed[e] {
@@ -354,16 +411,51 @@ impl HashIndex {
     }
 
     fn probe_tables(&self, query: &PdqHash, radius: u32, found: &mut Vec<(u32, u32)>) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("popcnt") {
+                #[allow(unsafe_code)]
+                // SAFETY: `probe_tables_popcnt` only needs the POPCNT instruction, checked just above.
+                unsafe {
+                    self.probe_tables_popcnt(query, radius, found)
+                };
+                return;
+            }
+        }
+        self.probe_tables_portable(query, radius, found);
+    }
+
+    /// The probe loop compiled with the POPCNT instruction (the portable build has none on x86-64), which makes
+    /// the 256-bit distance 4 instructions instead of ~50.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt")]
+    fn probe_tables_popcnt(&self, query: &PdqHash, radius: u32, found: &mut Vec<(u32, u32)>) {
+        self.probe_tables_portable(query, radius, found);
+    }
+
+    #[inline(always)]
+    fn probe_tables_portable(&self, query: &PdqHash, radius: u32, found: &mut Vec<(u32, u32)>) {
         let chunk_radius = radius / CHUNKS as u32;
         let masks = masks_within(chunk_radius);
         let qchunks: [usize; CHUNKS] = std::array::from_fn(|t| chunk(query, t));
+        let hashes = &self.hashes[..];
         for t in 0..CHUNKS {
-            let offsets = &self.tables.offsets[t];
-            let entries = &self.tables.entries[t];
-            for &m in &masks {
+            let offsets = &self.tables.offsets[t][..];
+            let entries = &self.tables.entries[t][..];
+            let sketches = &self.tables.sketches[t][..];
+            let (l1, l2) = sketch_limbs(t);
+            let (q1, q2) = (query.limbs[l1], query.limbs[l2]);
+            for &m in masks {
                 let b = qchunks[t] ^ m as usize;
-                for &e in &entries[offsets[b] as usize..offsets[b + 1] as usize] {
-                    let h = &self.hashes[e as usize];
+                let (lo, hi) = (offsets[b] as usize, offsets[b + 1] as usize);
+                let chunk_d = m.count_ones();
+                for (k, s) in sketches[lo..hi].iter().enumerate() {
+                    // Lower bound from 144 of the 256 bits; the full hash is read only when it can still match.
+                    if chunk_d + (s[0] ^ q1).count_ones() + (s[1] ^ q2).count_ones() > radius {
+                        continue;
+                    }
+                    let e = entries[lo + k];
+                    let h = &hashes[e as usize];
                     let d = h.distance(query);
                     if d <= radius
                         && !self.removed[e as usize]
