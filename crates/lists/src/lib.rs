@@ -52,6 +52,7 @@ pub mod watchlist_csv;
 
 use interdict_model::Entity;
 use std::fmt;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 pub use ftm_json::query_from_json;
@@ -171,28 +172,54 @@ pub enum ListError {
 /// [`ListError::NotRecognised`] when the content is not a supported format. Problems inside the file are
 /// returned in [`ListImport::problems`].
 pub fn read_list_file(path: &Path) -> Result<ListImport, ListError> {
-    let bytes = read_file(path)?;
     let source = path.display().to_string();
-    let format = detect_format(&bytes, &source)?;
-    if format == ListFormat::OfacSdnCsv {
-        let siblings = ofac_csv::OfacSiblings::locate(path);
-        let read_opt = |p: &Option<PathBuf>| -> Result<Option<Vec<u8>>, ListError> {
-            p.as_deref().map(read_file).transpose()
-        };
-        let (alt, add, comments) = (
-            read_opt(&siblings.alt)?,
-            read_opt(&siblings.add)?,
-            read_opt(&siblings.comments)?,
-        );
-        let files = ofac_csv::OfacSdnFiles {
-            sdn: &bytes,
-            alt: alt.as_deref(),
-            add: add.as_deref(),
-            comments: comments.as_deref(),
-        };
-        return Ok(ofac_csv::read_ofac_sdn(files, &source));
+    let unreadable = |error| ListError::Unreadable {
+        path: path.to_path_buf(),
+        error,
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut input = std::io::BufReader::with_capacity(64 * 1024, file);
+    let format = detect_format(input.fill_buf().map_err(unreadable)?, &source)?;
+    match format {
+        // The XML and JSON-lines readers stream from the file, so a large OpenSanctions export is never held
+        // in memory as bytes.
+        ListFormat::UnScXml => Ok(collect(
+            format,
+            un_xml::DATASET.to_string(),
+            un_xml::UnXmlReader::new(input),
+        )),
+        ListFormat::FollowTheMoneyJson => Ok(read_ftm(input, &source)),
+        ListFormat::OfacSdnCsv | ListFormat::WatchlistCsv => {
+            let mut bytes = Vec::new();
+            input.read_to_end(&mut bytes).map_err(unreadable)?;
+            if format == ListFormat::WatchlistCsv {
+                return Ok(read_list_bytes_as(&bytes, &source, format));
+            }
+            let siblings = ofac_csv::OfacSiblings::locate(path);
+            let read_opt = |p: &Option<PathBuf>| -> Result<Option<Vec<u8>>, ListError> {
+                p.as_deref().map(read_file).transpose()
+            };
+            let (alt, add, comments) = (
+                read_opt(&siblings.alt)?,
+                read_opt(&siblings.add)?,
+                read_opt(&siblings.comments)?,
+            );
+            let files = ofac_csv::OfacSdnFiles {
+                sdn: &bytes,
+                alt: alt.as_deref(),
+                add: add.as_deref(),
+                comments: comments.as_deref(),
+            };
+            Ok(ofac_csv::read_ofac_sdn(files, &source))
+        }
     }
-    Ok(read_list_bytes_as(&bytes, &source, format))
+}
+
+fn read_ftm(input: impl std::io::BufRead, source: &str) -> ListImport {
+    let mut reader = ftm_json::FtmJsonReader::new(input, source);
+    let mut import = collect_from(ListFormat::FollowTheMoneyJson, String::new(), &mut reader);
+    import.dataset = reader.dataset_name(source);
+    import
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, ListError> {
@@ -231,12 +258,7 @@ pub fn read_list_bytes_as(bytes: &[u8], source: &str, format: ListFormat) -> Lis
             },
             source,
         ),
-        ListFormat::FollowTheMoneyJson => {
-            let mut reader = ftm_json::FtmJsonReader::new(bytes, source);
-            let mut import = collect_from(format, String::new(), &mut reader);
-            import.dataset = reader.dataset_name(source);
-            import
-        }
+        ListFormat::FollowTheMoneyJson => read_ftm(bytes, source),
         ListFormat::WatchlistCsv => collect(
             format,
             dataset_from_source(source),

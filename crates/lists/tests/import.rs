@@ -427,3 +427,35 @@ fn unrecognised_content_is_an_error_naming_the_file() {
         "{err}"
     );
 }
+
+#[test]
+fn followthemoney_file_is_streamed_from_disk() {
+    let dir = std::env::temp_dir().join(format!("interdict-lists-ftm-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("demo_sanctions.json");
+    let mut text = String::new();
+    for i in 0..2_000 {
+        text.push_str(&format!(
+            "{{\"id\":\"demo-{i}\",\"schema\":\"Person\",\"properties\":{{\"name\":[\"Invented Person {i}\"],\"birthDate\":[\"1980\"]}},\"datasets\":[\"demo_sanctions\"]}}\n"
+        ));
+    }
+    text.push_str("{\"id\":\"demo-x\",\"schema\":\"Sanction\",\"properties\":{}}\n");
+    std::fs::write(&path, &text).unwrap();
+    let import = read_list_file(&path).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(import.format, ListFormat::FollowTheMoneyJson);
+    assert_eq!(import.dataset, "demo_sanctions");
+    assert_eq!(import.entities.len(), 2_000);
+    assert!(import.problems.is_empty(), "{:?}", import.problems);
+}
+
+#[test]
+fn empty_file_is_not_a_list() {
+    let dir = std::env::temp_dir().join(format!("interdict-lists-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("empty.csv");
+    std::fs::write(&path, "").unwrap();
+    let err = read_list_file(&path).unwrap_err();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(err.to_string().contains("the file is empty"), "{err}");
+}
