@@ -3,12 +3,18 @@
 //! or failed checks, 2 usage or input error.
 
 mod commands;
+mod progress;
+mod watchlists;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "interdict", version, about = "Counter-terrorism screening and sharing platform")]
+#[command(
+    name = "interdict",
+    version,
+    about = "Counter-terrorism screening and sharing platform"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

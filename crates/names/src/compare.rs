@@ -6,12 +6,13 @@
 //! equal consonant skeleton, a typo (skeletons at most one edit apart and texts at most two), an initial, or two
 //! adjacent parts written as one ("JanDaniel" / "Jan Daniel").
 //!
-//! The score is `matched / (query weight + λ · unmatched candidate weight)`: every query part counts fully,
-//! extra candidate parts (a list's fuller name) count by λ; a query part and a candidate part that both stay
-//! unmatched (a different family name) cost a further 15%; an unmatched number (II, 2) costs 30%. Weights come
-//! from each part's role and its rarity ([`PartWeights`]), so common words cannot make a strong match alone.
+//! The score is `Σ similarity·weight / (matched weight + λ · unmatched weight)`: parts found on one side only (a
+//! list's fuller name, a query's extra middle name) count by λ; when both names keep a distinctive part the other
+//! lacks (a different family name) the score falls in proportion; parts aligned out of order cost a little, or
+//! much across `bin` chains; an unmatched number costs 10%. Weights come from each part's role and its rarity
+//! ([`PartWeights`]), so common words cannot make a strong match alone. All constants are in [`ScoreParams`].
 
-use crate::distance::{bounded_osa, jaro_winkler, within_one_edit};
+use crate::distance::{bounded_osa, jaro_winkler, within_one_edit_or_swap};
 use crate::parts::{NameClass, Part, PartRole, PreparedName};
 use serde::Serialize;
 use smallvec::SmallVec;
@@ -136,18 +137,24 @@ pub struct Alignment {
     c_used: u64,
     score: f64,
     conflict: bool,
+    inversions: usize,
     numeral_mismatch: bool,
 }
 
 /// Tuning constants of the name score, kept in one place.
 #[derive(Debug, Clone, Copy)]
 pub struct ScoreParams {
-    /// How much an unmatched candidate part counts against the score, for person names.
+    /// How much an unmatched part (on either side) counts against the score, for person names.
     pub lambda_person: f64,
     /// The same for organisation and other names.
     pub lambda_other: f64,
-    /// Factor applied when both names keep an unmatched word.
-    pub conflict_factor: f64,
+    /// Strength of the conflict penalty: the score falls by this times the smaller unmatched distinctive weight
+    /// over the larger name weight (floored at half).
+    pub conflict_strength: f64,
+    /// Factor when aligned parts are in a different order.
+    pub order_factor: f64,
+    /// Factor when aligned parts are in a different order across `bin` / `ibn` chains on both sides.
+    pub chain_order_factor: f64,
     /// Factor applied when a number or Roman numeral is unmatched.
     pub numeral_factor: f64,
 }
@@ -156,9 +163,22 @@ impl Default for ScoreParams {
     fn default() -> Self {
         ScoreParams {
             lambda_person: 0.35,
-            lambda_other: 0.5,
-            conflict_factor: 0.85,
-            numeral_factor: 0.7,
+            lambda_other: 0.75,
+            conflict_strength: 2.0,
+            order_factor: 0.95,
+            chain_order_factor: 0.6,
+            numeral_factor: 0.9,
+        }
+    }
+}
+
+impl ScoreParams {
+    /// The weight of unmatched parts for names of `class`.
+    pub fn lambda(&self, class: NameClass) -> f64 {
+        if class == NameClass::Person {
+            self.lambda_person
+        } else {
+            self.lambda_other
         }
     }
 }
@@ -210,22 +230,36 @@ pub fn part_similarity(a: &Part, b: &Part) -> Option<(f64, MatchMethod)> {
         };
         offer(s, MatchMethod::Skeleton);
     }
-    if sa.len().max(sb.len()) >= 3 && within_one_edit(sa, sb) {
-        let (ta, tb) = (a.text.as_bytes(), b.text.as_bytes());
-        let max_len = ta.len().max(tb.len()) as f64;
-        if ta.len().min(tb.len()) >= 3 && max_len >= 4.0 {
-            match bounded_osa(ta, tb, 2) {
-                Some(1) => offer(1.0 - 0.8 / max_len, MatchMethod::Typo),
-                Some(2) if max_len >= 7.0 => offer(1.0 - 1.8 / max_len, MatchMethod::Typo),
-                _ => {}
+    let (ta, tb) = (a.text.as_bytes(), b.text.as_bytes());
+    let max_len = ta.len().max(tb.len());
+    let skeletons_close = skeletons_close(&a.skeleton, &b.skeleton);
+    let short_pair = typo_by_text(a) && typo_by_text(b);
+    if (skeletons_close || short_pair) && ta.len().min(tb.len()) >= 3 && max_len >= 4 {
+        match bounded_osa(ta, tb, 2) {
+            Some(1) => offer(1.0 - 0.8 / max_len as f64, MatchMethod::Typo),
+            Some(2) if skeletons_close && max_len >= 5 => {
+                offer(1.0 - 1.8 / max_len as f64, MatchMethod::Typo)
             }
-        }
-        if a.abjad != b.abjad && sa.len().min(sb.len()) >= 3 {
-            // Latin against a vowel-less transliteration: a one-consonant difference is a spelling variant.
-            offer(0.8, MatchMethod::Skeleton);
+            _ => {}
         }
     }
+    if skeletons_close && a.abjad != b.abjad && sa.len().min(sb.len()) >= 3 {
+        // Latin against a vowel-less transliteration: a one-consonant difference is a spelling variant.
+        offer(0.8, MatchMethod::Skeleton);
+    }
     best
+}
+
+/// Whether a part is short enough in skeleton that typos are found by its text (one-deletion variants of the
+/// text) rather than by its skeleton: skeletons of at most three classes, texts of three to eight letters.
+pub fn typo_by_text(part: &Part) -> bool {
+    part.skeleton.len() <= 3 && (3..=8).contains(&part.text.len())
+}
+
+/// Whether two skeletons are close enough for a typo or transliteration variant: one edit or one swap apart,
+/// the longer of at least four classes (shorter skeletons say too little; their typos go by text).
+pub fn skeletons_close(a: &str, b: &str) -> bool {
+    a.len().max(b.len()) >= 4 && within_one_edit_or_swap(a.as_bytes(), b.as_bytes())
 }
 
 /// Similarity of a part written as one against two adjacent parts `i, i+1` written apart.
@@ -347,6 +381,7 @@ pub fn align(
         c_used,
         score: 0.0,
         conflict: false,
+        inversions: 0,
         numeral_mismatch: false,
     };
     al.score = al.compute_score(query, candidate, params);
@@ -367,17 +402,16 @@ impl Alignment {
         if w_q <= 0.0 {
             return 0.0;
         }
-        let matched: f64 = self
-            .edges
-            .iter()
-            .map(|e| {
-                e.similarity
-                    * e.q[..e.q_len as usize]
-                        .iter()
-                        .map(|&i| self.q_weights[i as usize])
-                        .sum::<f64>()
-            })
-            .sum();
+        let mut matched = 0.0;
+        let mut matched_weight = 0.0;
+        for e in &self.edges {
+            let w: f64 = e.q[..e.q_len as usize]
+                .iter()
+                .map(|&i| self.q_weights[i as usize])
+                .sum();
+            matched += e.similarity * w;
+            matched_weight += w;
+        }
         let unmatched = |weights: &[f64], used: u64| -> f64 {
             weights
                 .iter()
@@ -386,24 +420,45 @@ impl Alignment {
                 .map(|(_, w)| w)
                 .sum()
         };
+        let u_q = unmatched(&self.q_weights, self.q_used);
         let u_c = unmatched(&self.c_weights, self.c_used);
-        let lambda = if candidate.class == NameClass::Person {
-            params.lambda_person
-        } else {
-            params.lambda_other
-        };
-        let mut score = matched / (w_q + lambda * u_c);
-        let unmatched_word = |parts: &[Part], weights: &[f64], used: u64| {
+        let lambda = params.lambda(candidate.class);
+        let mut score = matched / (matched_weight + lambda * (u_q + u_c));
+        // Both names keep a distinctive part the other lacks: evidence of two different people, in proportion.
+        // An unmatched `abd` makes its compound a different name ("Abdul Mohammed" is not "Mohammed"): it
+        // conflicts with the weight of the word it governs.
+        let conflicting = |parts: &[Part], weights: &[f64], used: u64| -> f64 {
             parts
                 .iter()
                 .zip(weights)
                 .enumerate()
-                .any(|(i, (p, w))| used & (1 << i) == 0 && *w > 0.0 && p.role == PartRole::Word)
+                .filter(|(i, (p, _))| used & (1 << i) == 0 && p.role.can_conflict())
+                .map(|(i, (p, w))| {
+                    if p.role == PartRole::Abd {
+                        weights.get(i + 1).copied().unwrap_or(*w).max(*w)
+                    } else {
+                        *w
+                    }
+                })
+                .sum()
         };
-        self.conflict = unmatched_word(&query.parts, &self.q_weights, self.q_used)
-            && unmatched_word(&candidate.parts, &self.c_weights, self.c_used);
+        let cq = conflicting(&query.parts, &self.q_weights, self.q_used);
+        let cc = conflicting(&candidate.parts, &self.c_weights, self.c_used);
+        self.conflict = cq > 0.0 && cc > 0.0;
         if self.conflict {
-            score *= params.conflict_factor;
+            let w_c: f64 = self.c_weights.iter().sum();
+            let factor = 1.0 - params.conflict_strength * cq.min(cc) / w_q.max(w_c);
+            score *= factor.max(0.5);
+        }
+        // Aligned parts in a different order: mild for given/family swaps, strong across a patronymic chain
+        // ("Salman bin Muhammad" is the son, "Muhammad bin Salman" the father).
+        self.inversions = self.count_inversions();
+        if self.inversions > 0 {
+            score *= if self.swapped_lineage(query, candidate) {
+                params.chain_order_factor
+            } else {
+                params.order_factor
+            };
         }
         let unmatched_numeral = |parts: &[Part], used: u64| {
             parts
@@ -417,6 +472,46 @@ impl Alignment {
             score *= params.numeral_factor;
         }
         score.clamp(0.0, 1.0)
+    }
+
+    /// Whether both names say "X bin Y" and X, Y are aligned the other way round (the son for the father).
+    fn swapped_lineage(&self, query: &PreparedName, candidate: &PreparedName) -> bool {
+        // (son, father): the words just before and just after each `bin`, skipping articles.
+        let lineages = |n: &PreparedName| -> SmallVec<[(usize, usize); 2]> {
+            let word = |i: &usize| n.parts[*i].role == PartRole::Word;
+            (0..n.parts.len())
+                .filter(|&i| n.parts[i].role == PartRole::Patronymic)
+                .filter_map(|i| {
+                    Some(((0..i).rev().find(word)?, (i + 1..n.parts.len()).find(word)?))
+                })
+                .collect()
+        };
+        let aligned_to = |q: usize| -> Option<usize> {
+            self.edges
+                .iter()
+                .find(|e| e.q[..e.q_len as usize].contains(&(q as u8)))
+                .map(|e| e.c[0] as usize)
+        };
+        let c_lineages = lineages(candidate);
+        lineages(query).iter().any(|&(son, father)| {
+            matches!((aligned_to(son), aligned_to(father)), (Some(cs), Some(cf)) if c_lineages.contains(&(cf, cs)))
+        })
+    }
+
+    /// Pairs of aligned word parts whose order differs between the two names.
+    fn count_inversions(&self) -> usize {
+        let mut order: SmallVec<[(u8, u8); 8]> =
+            self.edges.iter().map(|e| (e.q[0], e.c[0])).collect();
+        order.sort_unstable();
+        let mut n = 0;
+        for i in 0..order.len() {
+            for j in i + 1..order.len() {
+                if order[j].1 < order[i].1 {
+                    n += 1;
+                }
+            }
+        }
+        n
     }
 
     /// The name score in [0, 1].
@@ -472,6 +567,12 @@ impl Alignment {
                 "both names keep an unmatched part (for example a different family name)"
                     .to_string(),
             );
+        }
+        if self.inversions > 0 {
+            adjustments.push(format!(
+                "{} pair(s) of parts in a different order",
+                self.inversions
+            ));
         }
         if self.numeral_mismatch {
             adjustments.push("a number or numeral is not matched".to_string());

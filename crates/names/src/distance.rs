@@ -11,10 +11,17 @@ pub fn bounded_osa(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
         let d = n.max(m);
         return (d <= max).then_some(d);
     }
-    // Three rolling rows; names are short so this stays on the stack for typical sizes.
-    let mut prev2 = vec![0usize; m + 1];
-    let mut prev: Vec<usize> = (0..=m).collect();
-    let mut cur = vec![0usize; m + 1];
+    if m >= 64 {
+        // Long strings are rare in names: compare a prefix-free heap version.
+        return bounded_osa_heap(a, b, max);
+    }
+    // Three rolling rows on the stack.
+    let mut prev2 = [0usize; 64];
+    let mut prev = [0usize; 64];
+    let mut cur = [0usize; 64];
+    for (j, p) in prev.iter_mut().enumerate().take(m + 1) {
+        *p = j;
+    }
     for i in 1..=n {
         cur[0] = i;
         let mut row_min = cur[0];
@@ -29,6 +36,28 @@ pub fn bounded_osa(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
         }
         if row_min > max {
             return None;
+        }
+        prev2 = prev;
+        prev = cur;
+    }
+    let d = prev[m];
+    (d <= max).then_some(d)
+}
+
+fn bounded_osa_heap(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
+    let m = b.len();
+    let mut prev2 = vec![0usize; m + 1];
+    let mut prev: Vec<usize> = (0..=m).collect();
+    let mut cur = vec![0usize; m + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
         }
         std::mem::swap(&mut prev2, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
@@ -49,6 +78,21 @@ pub fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
     } else {
         short[prefix..] == long[prefix + 1..]
     }
+}
+
+/// Whether `a` and `b` are at most one edit apart, counting a swap of two adjacent characters as one edit.
+pub fn within_one_edit_or_swap(a: &[u8], b: &[u8]) -> bool {
+    if within_one_edit(a, b) {
+        return true;
+    }
+    if a.len() != b.len() {
+        return false;
+    }
+    let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    diffs.len() == 2
+        && diffs[1] == diffs[0] + 1
+        && a[diffs[0]] == b[diffs[1]]
+        && a[diffs[1]] == b[diffs[0]]
 }
 
 /// Jaro-Winkler similarity in [0, 1].

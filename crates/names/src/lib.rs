@@ -30,9 +30,9 @@ mod translit;
 
 pub use compare::{
     AlignedParts, Alignment, DefaultWeights, MatchMethod, NameExplanation, PartWeights,
-    ScoreParams, align, part_similarity, part_weights, round3,
+    ScoreParams, align, part_similarity, part_weights, round3, skeletons_close, typo_by_text,
 };
-pub use distance::{bounded_osa, jaro_winkler, within_one_edit};
+pub use distance::{bounded_osa, jaro_winkler, within_one_edit, within_one_edit_or_swap};
 pub use lexicon::{GroupId, Lexicon};
 pub use normalize::fold;
 pub use parts::{NameClass, Part, PartRole, PreparedName, prepare};

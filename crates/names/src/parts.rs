@@ -29,21 +29,32 @@ pub enum PartRole {
     Stopword,
     /// A number or Roman numeral (II, 2): must agree when present.
     Numeral,
+    /// A nobiliary or family-name particle inside a person's name (de, van, von, der, da, di, du, dos).
+    Particle,
     /// A single letter standing for a name (the "A." of "A. Khamenei").
     Initial,
 }
 
 impl PartRole {
+    /// Whether an unmatched part of this role on both sides suggests two different names (a different word, an
+    /// `abd` compound, a kunya, an initial).
+    pub fn can_conflict(self) -> bool {
+        matches!(
+            self,
+            PartRole::Word | PartRole::Abd | PartRole::Kunya | PartRole::Initial
+        )
+    }
+
     /// The part's weight before rarity is applied.
     pub fn base_weight(self) -> f64 {
         match self {
             PartRole::Word => 1.0,
-            PartRole::Numeral => 0.8,
+            PartRole::Numeral => 0.3,
             PartRole::Kunya => 0.35,
             PartRole::Abd => 0.3,
             PartRole::Initial => 0.3,
             PartRole::CompanyForm => 0.15,
-            PartRole::Patronymic => 0.1,
+            PartRole::Patronymic | PartRole::Particle => 0.1,
             PartRole::Article | PartRole::Honorific | PartRole::Stopword => 0.0,
         }
     }
@@ -196,6 +207,130 @@ const COMPANY_FORMS: &[(&str, &str)] = &[
     ("jv", "jv"),
 ];
 
+/// Company forms written out in words, replaced by their short form before tagging.
+const COMPANY_FORM_PHRASES: &[(&str, &str)] = &[
+    ("public joint stock company", "jsc"),
+    ("open joint stock company", "jsc"),
+    ("closed joint stock company", "jsc"),
+    ("joint stock company", "jsc"),
+    ("limited liability company", "llc"),
+    ("limited liability partnership", "llp"),
+    ("public limited company", "plc"),
+    ("private limited company", "ltd"),
+    ("gesellschaft mit beschrankter haftung", "gmbh"),
+    ("societatea cu raspundere limitata", "srl"),
+    ("societe anonyme", "sa"),
+    ("sociedad anonima", "sa"),
+    ("societa per azioni", "spa"),
+    ("aktsionernoe obshchestvo", "jsc"),
+    ("obshchestvo s ogranichennoy otvetstvennostyu", "llc"),
+];
+
+/// Company forms distinctive enough to recognise inside a person's name ("Nicolas Maduro LLC").
+const PERSON_NAME_COMPANY_FORMS: &[&str] = &[
+    "llc",
+    "ltd",
+    "limited",
+    "inc",
+    "incorporated",
+    "gmbh",
+    "plc",
+    "jsc",
+    "corp",
+    "corporation",
+    "llp",
+];
+
+/// English number words and ordinals, and "1st"-style ordinals, as digits ("Brigade Forty-Four" = "Brigade 44").
+fn number_word(token: &str) -> Option<u32> {
+    const ONES: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const ORDINALS: [&str; 13] = [
+        "", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+        "tenth", "eleventh", "twelfth",
+    ];
+    const TENS: [&str; 10] = [
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    if let Some(i) = ONES.iter().position(|w| *w == token) {
+        return Some(i as u32);
+    }
+    if let Some(i) = ORDINALS.iter().skip(1).position(|w| *w == token) {
+        return Some(i as u32 + 1);
+    }
+    for (t, tens) in TENS.iter().enumerate().skip(2) {
+        let alt = if *tens == "forty" { "fourty" } else { tens };
+        for word in [*tens, alt] {
+            if let Some(rest) = token.strip_prefix(word) {
+                if rest.is_empty() {
+                    return Some(t as u32 * 10);
+                }
+                if let Some(o) = ONES[1..10].iter().position(|w| *w == rest) {
+                    return Some(t as u32 * 10 + o as u32 + 1);
+                }
+            }
+        }
+    }
+    let digits = token.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &token[digits.len()..];
+    if !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && matches!(suffix, "st" | "nd" | "rd" | "th")
+    {
+        return digits.parse().ok();
+    }
+    None
+}
+
+fn replace_phrases(folded: &str) -> String {
+    let mut text = format!(" {folded} ");
+    for (phrase, short) in COMPANY_FORM_PHRASES {
+        let needle = format!(" {phrase} ");
+        while let Some(pos) = text.find(&needle) {
+            text.replace_range(pos..pos + needle.len(), &format!(" {short} "));
+        }
+    }
+    text.trim().to_string()
+}
+
+/// "AL-ADNANI, Abu Mohammad" -> "Abu Mohammad AL-ADNANI": lists write persons as "FAMILY, Given".
+fn uncomma(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.split_once(',') {
+        Some((family, given))
+            if !family.trim().is_empty() && !given.trim().is_empty() && !given.contains(',') =>
+        {
+            std::borrow::Cow::Owned(format!("{} {}", given.trim(), family.trim()))
+        }
+        _ => std::borrow::Cow::Borrowed(name),
+    }
+}
+
+/// Particles of European family names, tagged only between other words ("Boris de Pfeffel Johnson").
+const NAME_PARTICLES: &[&str] = &[
+    "de", "van", "von", "der", "den", "da", "di", "del", "della", "du", "dos", "das", "le", "la",
+    "ter", "ten", "zu",
+];
+
 const ORG_STOPWORDS: &[&str] = &[
     "the", "of", "and", "for", "de", "del", "la", "le", "et", "und", "y", "a",
 ];
@@ -270,7 +405,16 @@ fn split_abd(token: &str) -> Option<&str> {
 pub fn prepare(name: &str, class: NameClass, lexicon: &Lexicon) -> PreparedName {
     let script = detect_script(name);
     let abjad = script.is_abjad();
-    let folded = crate::fold(name);
+    let folded = if class == NameClass::Person {
+        crate::fold(&uncomma(name))
+    } else {
+        crate::fold(name)
+    };
+    let folded = if class == NameClass::Person {
+        folded
+    } else {
+        replace_phrases(&folded)
+    };
     let mut raw: Vec<String> = Vec::new();
     // Hyphenated words: an article, kunya, patronymic or abd prefix before the hyphen is its own part
     // ("al-adnani" -> "al adnani"); otherwise the pieces are one word ("jong-un" -> "jongun").
@@ -321,6 +465,8 @@ pub fn prepare(name: &str, class: NameClass, lexicon: &Lexicon) -> PreparedName 
                 push(tok, PartRole::Stopword);
             } else if tok.chars().all(|c| c.is_ascii_digit()) || ROMAN.contains(&tok) {
                 push(tok, PartRole::Numeral);
+            } else if let Some(n) = number_word(tok) {
+                push(&n.to_string(), PartRole::Numeral);
             } else {
                 push(tok, PartRole::Word);
             }
@@ -329,11 +475,28 @@ pub fn prepare(name: &str, class: NameClass, lexicon: &Lexicon) -> PreparedName 
         }
         if HONORIFICS.contains(&tok) && n > 1 {
             push(tok, PartRole::Honorific);
+        } else if NAME_PARTICLES.contains(&tok) && i > 0 && i + 1 < n {
+            push(tok, PartRole::Particle);
+        } else if PERSON_NAME_COMPANY_FORMS.contains(&tok) && i > 0 {
+            let canon = COMPANY_FORMS
+                .iter()
+                .find(|(f, _)| *f == tok)
+                .map_or(tok, |(_, c)| *c);
+            push(canon, PartRole::CompanyForm);
+        } else if abd_prefix(tok)
+            && next.is_some_and(|n| {
+                matches!(n, "allah" | "ullah" | "llah" | "illah" | "alla" | "ulla")
+            })
+        {
+            // "Abd Allah" (as Arabic script writes it) is the name Abdullah.
+            push("abdullah", PartRole::Word);
+            i += 2;
+            continue;
         } else if is_article(tok, next) && next.is_some() {
             push("al", PartRole::Article);
         } else if kunya(tok) && next.is_some() {
             push("abu", PartRole::Kunya);
-        } else if patronymic(tok) && next.is_some() && i > 0 {
+        } else if patronymic(tok) && n > 1 && (i > 0 || tok != "ben") {
             push("bin", PartRole::Patronymic);
         } else if abd_prefix(tok) && next.is_some() {
             push("abd", PartRole::Abd);
@@ -511,6 +674,40 @@ mod tests {
                 ],
             ),
             ("Abu", p, vec![(s("abu"), Word)]),
+            (
+                "Brigade Forty-Four",
+                o,
+                vec![(s("brigade"), Word), (s("44"), Numeral)],
+            ),
+            (
+                "1st International Bank",
+                o,
+                vec![
+                    (s("1"), Numeral),
+                    (s("international"), Word),
+                    (s("bank"), Word),
+                ],
+            ),
+            ("Abd Allah", p, vec![(s("abdullah"), Word)]),
+            (
+                "Nicolás Maduro LLC",
+                p,
+                vec![
+                    (s("nicolas"), Word),
+                    (s("maduro"), Word),
+                    (s("llc"), CompanyForm),
+                ],
+            ),
+            (
+                "OAO Gazprom",
+                o,
+                vec![(s("jsc"), CompanyForm), (s("gazprom"), Word)],
+            ),
+            (
+                "Open Joint Stock Company Gazprom",
+                o,
+                vec![(s("jsc"), CompanyForm), (s("gazprom"), Word)],
+            ),
         ];
         for (name, class, want) in table {
             assert_eq!(roles(name, class), want, "{name}");

@@ -2,8 +2,8 @@
 //!
 //! Vowels are dropped (a leading vowel becomes the marker `A`, so "Omar" and "Umar" agree and "Adnani" differs
 //! from "Dinan"); digraphs fold to one class (`sh`, `ch`, `sch` -> `S`; `kh` -> `X`; `th` -> `T`; `dh` -> `D`;
-//! `ph` -> `F`; `gh` -> `G`; `dj`, `zh` -> `J`); `q`, `c`, `ck` -> `K`; `v`, `w` -> `V`; `x` -> `KS`; `y` and
-//! `w` count as vowels after a vowel or at the end; a final `h` after a vowel (Arabic ta marbuta: "Hamzah") is
+//! `ph` -> `F`; `gh` -> `G`; `dj`, `zh` -> `J`); `q`, `c`, `ck` -> `K`; `p` -> `B`; `v`, `w` -> `V`; `x` -> `KS` (`S` at the start: "Xi" = "Shi"); `y` and
+//! `w` count as vowels after a vowel or at the end (`y` also between consonants); a final `h` after a vowel (Arabic ta marbuta: "Hamzah") is
 //! dropped; doubled consonants collapse ("Hussein" = "Husain" = "Hossein" -> `HSN`).
 
 /// The consonant skeleton of a folded (lower-case ASCII) name token.
@@ -42,16 +42,25 @@ pub fn skeleton(token: &str) -> String {
             (b't', Some(b's')) | (b't', Some(b'z')) => ("C", 2),
             (b'q', _) | (b'c', _) | (b'k', _) => ("K", 1),
             (b'v', _) => ("V", 1),
-            (b'w', _) | (b'y', _)
+            // Arabic has no `p` and Korean romanisations waver: "Perez" written in Arabic reads "Beriz".
+            (b'p', _) => ("B", 1),
+            (b'w', _)
                 if !at_start && (prev_vowel || next.is_none_or(|n| !n.is_ascii_alphabetic())) =>
             {
-                // A glide after a vowel or at the end of the word is part of the vowel: "Husayn", "Dawood", "Adnany".
+                // A glide after a vowel or at the end of the word is part of the vowel: "Dawood", "Daoud".
+                prev_vowel = true;
+                i += 1;
+                continue;
+            }
+            (b'y', _) if !(at_start || (prev_vowel && next.is_some_and(is_vowel))) => {
+                // `y` is a vowel except at the start or between vowels: "Husayn", "Adnany", "Volodymyr".
                 prev_vowel = true;
                 i += 1;
                 continue;
             }
             (b'w', _) => ("V", 1),
             (b'y', _) => ("Y", 1),
+            (b'x', _) if at_start => ("S", 1),
             (b'x', _) => ("KS", 1),
             (b'h', None) if prev_vowel => {
                 i += 1;
@@ -94,6 +103,7 @@ mod tests {
                 "mohammed", "muhammad", "mohamed", "mohamad", "mhmd", "muhamad",
             ],
             &["hussein", "husain", "hussain", "hossein", "husayn", "hsin"],
+            &["volodymyr", "volodimir", "wolodymyr"],
             &["yasser", "yaser", "yasir"],
             &["adnani", "adnany"],
             &["omar", "umar", "amr"],

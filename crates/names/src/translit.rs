@@ -11,7 +11,9 @@
 //!   read as the family name with its common spelling (김 Kim, 이 Lee, 박 Park).
 //! - Kana by syllable table; Armenian and Georgian by letter tables.
 //!
-//! Characters of other scripts (Han, Thai, Devanagari) pass through unchanged; name comparison then relies on the
+//! - Han characters to Pinyin (the `pinyin` crate's tables), a short name read as family name + given name.
+//!
+//! Characters of other scripts (Thai, Devanagari, Ethiopic) pass through unchanged; name comparison then relies on the
 //! variant lexicon for them.
 
 use crate::script::Script;
@@ -63,6 +65,7 @@ fn transliterate_word(word: &str, out: &mut String) {
         Script::Arabic => arabic_word(word, out),
         Script::Hebrew => hebrew_word(word, out),
         Script::Hangul => hangul_word(word, out),
+        Script::Han => han_word(word, out),
         _ => {
             for c in word.chars() {
                 match Script::of(c) {
@@ -337,6 +340,23 @@ fn hangul_word(word: &str, out: &mut String) {
     }
 }
 
+/// Han characters in Hanyu Pinyin without tones. A personal name of two to four characters is read as a one-
+/// character family name and a given name written as one word ("习近平" -> "xi jinping").
+fn han_word(word: &str, out: &mut String) {
+    use pinyin::ToPinyin;
+    let chars: Vec<char> = word.chars().collect();
+    let as_name = (2..=4).contains(&chars.len());
+    for (i, c) in chars.iter().enumerate() {
+        match c.to_pinyin() {
+            Some(p) => out.push_str(p.plain()),
+            None => out.push(*c),
+        }
+        if as_name && i == 0 {
+            out.push(' ');
+        }
+    }
+}
+
 fn cyrillic(c: char) -> &'static str {
     let lower = c.to_lowercase().next().unwrap_or(c);
     match lower {
@@ -474,7 +494,11 @@ fn kana(c: char) -> &'static str {
         "wa", "wa", "wi", "we", "wo", "n", "vu", "ka", "ke",
     ];
     // The long-vowel mark (ー) and anything else outside the table write nothing.
-    if (0x3041..=0x3096).contains(&h) { TABLE[(h - 0x3041) as usize] } else { "" }
+    if (0x3041..=0x3096).contains(&h) {
+        TABLE[(h - 0x3041) as usize]
+    } else {
+        ""
+    }
 }
 
 #[cfg(test)]
@@ -501,6 +525,8 @@ mod tests {
             ("박지성", "park jiseong"),
             ("Abu Muhammad", "Abu Muhammad"),
             ("たなか", "tanaka"),
+            ("习近平", "xi jinping"),
+            ("王伟", "wang wei"),
         ];
         for (input, want) in table {
             assert_eq!(to_latin(input), want, "{input}");

@@ -1,8 +1,11 @@
 //! Evidence beyond the name: dates of birth, nationalities and countries, gender, identity documents. Each piece
 //! says what it compared and what it did to the score.
 
-use interdict_model::{DateOfBirth, Entity, PartialDate, normalize_document_number};
+use interdict_model::{
+    Country, DateOfBirth, Entity, Gender, PartialDate, normalize_document_number,
+};
 use serde::Serialize;
+use smallvec::SmallVec;
 
 /// What kind of evidence a piece is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -36,78 +39,186 @@ pub(crate) const COUNTRY_DISAGREE: f64 = -0.05;
 pub(crate) const GENDER_CONTRADICTION: f64 = -0.15;
 /// The score a matching identity document number (five or more characters) guarantees.
 pub const DOCUMENT_MATCH_SCORE: f64 = 0.97;
-/// The most the evidence can add to a name score (used to bound candidates before scoring them).
-pub(crate) const MAX_BONUS: f64 = 3.0 * DOB_AGREE_PER_PART + COUNTRY_AGREE;
 
-/// Compares the query's evidence with the candidate's.
-pub(crate) fn compare_evidence(query: &Entity, candidate: &Entity) -> Vec<Evidence> {
-    let mut out = Vec::new();
-    if let Some(e) = birth_date(query, candidate) {
-        out.push(e);
-    }
-    if let Some(e) = countries(query, candidate) {
-        out.push(e);
-    }
-    if let (Some(q), Some(c)) = (query.gender, candidate.gender) {
-        if q != c && q != interdict_model::Gender::Other && c != interdict_model::Gender::Other {
-            out.push(Evidence {
-                kind: EvidenceKind::Gender,
-                outcome: "contradicts",
-                effect: GENDER_CONTRADICTION,
-                query: format!("{q:?}").to_lowercase(),
-                candidate: format!("{c:?}").to_lowercase(),
-            });
+/// One comparison outcome, kept as plain values while candidates are ranked; turned into an [`Evidence`] with
+/// readable text only for the results returned.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Finding {
+    BirthDate {
+        effect: f64,
+        query: DateOfBirth,
+        candidate: DateOfBirth,
+    },
+    Countries {
+        shared: Option<Country>,
+    },
+    Gender {
+        query: Gender,
+        candidate: Gender,
+    },
+    Document {
+        query: usize,
+        candidate: usize,
+    },
+}
+
+impl Finding {
+    pub(crate) fn effect(&self) -> f64 {
+        match self {
+            Finding::BirthDate { effect, .. } => *effect,
+            Finding::Countries { shared: Some(_) } => COUNTRY_AGREE,
+            Finding::Countries { shared: None } => COUNTRY_DISAGREE,
+            Finding::Gender { .. } => GENDER_CONTRADICTION,
+            Finding::Document { .. } => 0.0,
         }
     }
-    if let Some(e) = document(query, candidate) {
-        out.push(e);
+
+    pub(crate) fn is_decisive(&self) -> bool {
+        matches!(self, Finding::Document { .. })
+    }
+
+    /// The readable form, naming the values compared.
+    pub(crate) fn to_evidence(self, query: &Entity, candidate: &Entity) -> Evidence {
+        let codes = |e: &Entity| {
+            e.nationalities
+                .iter()
+                .chain(&e.countries)
+                .map(|c| c.code())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let effect = self.effect();
+        match self {
+            Finding::BirthDate {
+                effect,
+                query,
+                candidate,
+            } => Evidence {
+                kind: EvidenceKind::BirthDate,
+                outcome: if effect > 0.0 {
+                    "agrees"
+                } else {
+                    "contradicts"
+                },
+                effect,
+                query: query.to_string(),
+                candidate: candidate.to_string(),
+            },
+            Finding::Countries { shared } => Evidence {
+                kind: EvidenceKind::Nationality,
+                outcome: if shared.is_some() {
+                    "agrees"
+                } else {
+                    "contradicts"
+                },
+                effect,
+                query: shared
+                    .map(|c| c.code().to_string())
+                    .unwrap_or_else(|| codes(query)),
+                candidate: codes(candidate),
+            },
+            Finding::Gender { query, candidate } => Evidence {
+                kind: EvidenceKind::Gender,
+                outcome: "contradicts",
+                effect,
+                query: format!("{query:?}").to_lowercase(),
+                candidate: format!("{candidate:?}").to_lowercase(),
+            },
+            Finding::Document {
+                query: q,
+                candidate: c,
+            } => Evidence {
+                kind: EvidenceKind::Document,
+                outcome: "decisive",
+                effect,
+                query: query.documents[q].number.clone(),
+                candidate: candidate.documents[c].number.clone(),
+            },
+        }
+    }
+}
+
+/// The most the evidence can add for this query: date-of-birth agreement needs a query date of birth, country
+/// agreement a query country.
+pub(crate) fn max_bonus(query: &Entity) -> f64 {
+    let dob = if query.birth_dates.is_empty() {
+        0.0
+    } else {
+        3.0 * DOB_AGREE_PER_PART
+    };
+    let country = if query.nationalities.is_empty() && query.countries.is_empty() {
+        0.0
+    } else {
+        COUNTRY_AGREE
+    };
+    dob + country
+}
+
+/// Compares the query's evidence with the candidate's.
+pub(crate) fn compare_evidence(query: &Entity, candidate: &Entity) -> SmallVec<[Finding; 4]> {
+    let mut out = SmallVec::new();
+    if let Some(f) = birth_date(query, candidate) {
+        out.push(f);
+    }
+    if let Some(f) = countries(query, candidate) {
+        out.push(f);
+    }
+    if let (Some(q), Some(c)) = (query.gender, candidate.gender)
+        && q != c
+        && q != Gender::Other
+        && c != Gender::Other
+    {
+        out.push(Finding::Gender {
+            query: q,
+            candidate: c,
+        });
+    }
+    if let Some(f) = document(query, candidate) {
+        out.push(f);
     }
     out
 }
 
-fn birth_date(query: &Entity, candidate: &Entity) -> Option<Evidence> {
+fn birth_date(query: &Entity, candidate: &Entity) -> Option<Finding> {
     if query.birth_dates.is_empty() || candidate.birth_dates.is_empty() {
         return None;
     }
     // Best agreement over all pairs; if none agrees, the nearest miss.
-    let mut best_agree: Option<(u8, &DateOfBirth, &DateOfBirth)> = None;
-    let mut nearest_gap: Option<(i32, &DateOfBirth, &DateOfBirth)> = None;
+    let mut best_agree: Option<(u8, DateOfBirth, DateOfBirth)> = None;
+    let mut nearest_gap: Option<(i32, DateOfBirth, DateOfBirth)> = None;
     for q in &query.birth_dates {
         for c in &candidate.birth_dates {
             match dob_agreement(q, c) {
                 Ok(precision) => {
                     if best_agree.is_none_or(|(p, _, _)| precision > p) {
-                        best_agree = Some((precision, q, c));
+                        best_agree = Some((precision, *q, *c));
                     }
                 }
                 Err(gap) => {
                     if nearest_gap.is_none_or(|(g, _, _)| gap < g) {
-                        nearest_gap = Some((gap, q, c));
+                        nearest_gap = Some((gap, *q, *c));
                     }
                 }
             }
         }
     }
-    if let Some((precision, q, c)) = best_agree {
-        return Some(Evidence {
-            kind: EvidenceKind::BirthDate,
-            outcome: "agrees",
+    if let Some((precision, query, candidate)) = best_agree {
+        return Some(Finding::BirthDate {
             effect: DOB_AGREE_PER_PART * f64::from(precision),
-            query: q.to_string(),
-            candidate: c.to_string(),
+            query,
+            candidate,
         });
     }
-    let (gap, q, c) = nearest_gap?;
-    Some(Evidence {
-        kind: EvidenceKind::BirthDate,
-        outcome: "contradicts",
-        effect: if gap <= 1 {
-            DOB_NEAR_MISS
-        } else {
-            DOB_CONTRADICTION
-        },
-        query: q.to_string(),
-        candidate: c.to_string(),
+    let (gap, query, candidate) = nearest_gap?;
+    let effect = if gap <= 1 {
+        DOB_NEAR_MISS
+    } else {
+        DOB_CONTRADICTION
+    };
+    Some(Finding::BirthDate {
+        effect,
+        query,
+        candidate,
     })
 }
 
@@ -143,57 +254,36 @@ fn shared_precision(a: &PartialDate, b: &PartialDate) -> u8 {
     a.precision().min(b.precision())
 }
 
-fn countries(query: &Entity, candidate: &Entity) -> Option<Evidence> {
-    let q: Vec<_> = query.nationalities.iter().chain(&query.countries).collect();
-    let c: Vec<_> = candidate
+fn countries(query: &Entity, candidate: &Entity) -> Option<Finding> {
+    let mut q = query
         .nationalities
         .iter()
-        .chain(&candidate.countries)
-        .collect();
-    if q.is_empty() || c.is_empty() {
+        .chain(&query.countries)
+        .peekable();
+    let c = || candidate.nationalities.iter().chain(&candidate.countries);
+    if q.peek().is_none() || c().next().is_none() {
         return None;
     }
-    let list =
-        |v: &[&interdict_model::Country]| v.iter().map(|c| c.code()).collect::<Vec<_>>().join(",");
-    if let Some(shared) = q.iter().find(|x| c.contains(x)) {
-        Some(Evidence {
-            kind: EvidenceKind::Nationality,
-            outcome: "agrees",
-            effect: COUNTRY_AGREE,
-            query: shared.code().to_string(),
-            candidate: list(&c),
-        })
-    } else {
-        Some(Evidence {
-            kind: EvidenceKind::Nationality,
-            outcome: "contradicts",
-            effect: COUNTRY_DISAGREE,
-            query: list(&q),
-            candidate: list(&c),
-        })
-    }
+    let shared = q.find(|x| c().any(|y| y == *x)).copied();
+    Some(Finding::Countries { shared })
 }
 
-fn document(query: &Entity, candidate: &Entity) -> Option<Evidence> {
-    for qd in &query.documents {
+fn document(query: &Entity, candidate: &Entity) -> Option<Finding> {
+    for (qi, qd) in query.documents.iter().enumerate() {
         let qn = normalize_document_number(&qd.number);
         if qn.len() < 5 {
             continue;
         }
-        for cd in &candidate.documents {
+        for (ci, cd) in candidate.documents.iter().enumerate() {
             if normalize_document_number(&cd.number) == qn {
                 let country_conflict =
                     matches!((qd.country, cd.country), (Some(a), Some(b)) if a != b);
-                if country_conflict {
-                    continue;
+                if !country_conflict {
+                    return Some(Finding::Document {
+                        query: qi,
+                        candidate: ci,
+                    });
                 }
-                return Some(Evidence {
-                    kind: EvidenceKind::Document,
-                    outcome: "decisive",
-                    effect: 0.0,
-                    query: qd.number.clone(),
-                    candidate: cd.number.clone(),
-                });
             }
         }
     }
@@ -238,7 +328,16 @@ mod tests {
             (&[], &["1977"], None),
         ];
         for (q, c, want) in table {
-            let got = birth_date(&person(q), &person(c)).map(|e| (e.outcome, e.effect));
+            let got = birth_date(&person(q), &person(c)).map(|f| {
+                (
+                    if f.effect() > 0.0 {
+                        "agrees"
+                    } else {
+                        "contradicts"
+                    },
+                    f.effect(),
+                )
+            });
             match (got, want) {
                 (None, None) => {}
                 (Some((o, eff)), Some((wo, weff))) => {
@@ -252,10 +351,7 @@ mod tests {
         approx
             .birth_dates
             .push(DateOfBirth::Approximately("1976".parse().unwrap()));
-        assert_eq!(
-            birth_date(&person(&["1977"]), &approx).unwrap().outcome,
-            "agrees"
-        );
+        assert!(birth_date(&person(&["1977"]), &approx).unwrap().effect() > 0.0);
     }
 
     #[test]
@@ -270,7 +366,9 @@ mod tests {
         let mut c = person(&[]);
         q.documents.push(doc("N-123 456", "iq"));
         c.documents.push(doc("N123456", "iq"));
-        assert_eq!(document(&q, &c).unwrap().outcome, "decisive");
+        let found = document(&q, &c).unwrap();
+        assert!(found.is_decisive());
+        assert_eq!(found.to_evidence(&q, &c).outcome, "decisive");
         c.documents[0].country = interdict_model::Country::from_code("sy");
         assert!(document(&q, &c).is_none());
     }

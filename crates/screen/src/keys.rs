@@ -3,9 +3,10 @@
 //!
 //! - `T`: the folded text (exact matches; also adjacent-part concatenations for merged parts);
 //! - `G`: variant-lexicon groups;
-//! - `S`: the consonant skeleton and, for skeletons of three or more classes, every skeleton with one class
+//! - `S`: the consonant skeleton and, for skeletons of four or more classes, every skeleton with one class
 //!   deleted (equal skeletons, typos, and Latin against vowel-less transliterations are at most one edit apart
-//!   on the skeleton).
+//!   on the skeleton, counting a swap of neighbours as one edit, which two deletions also reveal);
+//! - `E`: for parts with a skeleton of at most three classes, the text and its one-deletion variants.
 
 use interdict_names::{Part, PartRole, PreparedName};
 use rustc_hash::FxHasher;
@@ -33,7 +34,7 @@ fn skeleton_keys(skeleton: &str, out: &mut Vec<Key>) {
         return;
     }
     out.push(key(b'S', b));
-    if b.len() >= 3 {
+    if b.len() >= 4 {
         let mut buf = Vec::with_capacity(b.len());
         for i in 0..b.len() {
             buf.clear();
@@ -54,6 +55,18 @@ pub(crate) fn part_keys(part: &Part, out: &mut Vec<Key>) {
         out.push(key(b'G', &g.to_le_bytes()));
     }
     skeleton_keys(&part.skeleton, out);
+    if interdict_names::typo_by_text(part) {
+        // Short skeletons: typos are found through one-deletion variants of the text.
+        let b = part.text.as_bytes();
+        let mut buf = Vec::with_capacity(b.len());
+        for i in 0..b.len() {
+            buf.clear();
+            buf.extend_from_slice(&b[..i]);
+            buf.extend_from_slice(&b[i + 1..]);
+            out.push(key(b'E', &buf));
+        }
+        out.push(key(b'E', b));
+    }
 }
 
 /// Keys of the concatenation of parts `i` and `i + 1`, when both are words.

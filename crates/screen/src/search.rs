@@ -1,7 +1,7 @@
 //! Screening one query entity against the index: candidate retrieval with score upper bounds, exact scoring of
 //! the candidates that can still make the result list, evidence, explanations.
 
-use crate::evidence::{self, DOCUMENT_MATCH_SCORE, Evidence, EvidenceKind};
+use crate::evidence::{self, DOCUMENT_MATCH_SCORE, Evidence};
 use crate::index::{WatchlistIndex, name_class};
 use crate::keys;
 use interdict_model::{Entity, NameKind, Schema, normalize_document_number};
@@ -76,6 +76,18 @@ struct Scratch {
     touched: Vec<u32>,
 }
 
+/// The most a name pair can score when the query parts of weight `hit` share a key with the candidate and the
+/// rest (`total - hit`) do not: hit parts match perfectly, the others stay unmatched, nothing is left on the
+/// candidate side: `hit / (hit + λ·missed)`. See `interdict_names::align`.
+fn name_score_bound(hit: f64, total: f64, class: NameClass) -> f64 {
+    if hit <= 0.0 {
+        return 0.0;
+    }
+    let params = ScoreParams::default();
+    let missed = (total - hit).max(0.0);
+    (hit / (hit + params.lambda(class) * missed)).min(1.0)
+}
+
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
@@ -97,22 +109,23 @@ impl WatchlistIndex {
         // Document numbers: a matching number makes a candidate regardless of its name.
         for d in &query.documents {
             let n = normalize_document_number(&d.number);
-            if n.len() >= 5 {
-                if let Some(ents) = self.documents.get(&keys::document_key(&n)) {
-                    for &e in ents {
-                        bounds.insert(e, 1.0);
-                    }
+            if n.len() >= 5
+                && let Some(ents) = self.documents.get(&keys::document_key(&n))
+            {
+                for &e in ents {
+                    bounds.insert(e, 1.0);
                 }
             }
         }
+        let bonus = evidence::max_bonus(query);
         let mut candidates: Vec<(u32, f64)> = bounds
             .into_iter()
             .filter(|(e, _)| query.schema.can_match(self.entities[*e as usize].schema))
-            .map(|(e, b)| (e, (b + evidence::MAX_BONUS).min(1.0)))
+            .map(|(e, b)| (e, (b + bonus).min(1.0)))
             .filter(|(_, b)| *b >= options.cutoff)
             .collect();
         candidates.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut results: Vec<(f64, u32, Explanation)> = Vec::new();
+        let mut results: Vec<(f64, u32, Scored)> = Vec::new();
         for (e, bound) in candidates {
             if results.len() >= options.limit {
                 let worst = results.last().map(|r| r.0).unwrap_or(0.0);
@@ -120,22 +133,23 @@ impl WatchlistIndex {
                     break;
                 }
             }
-            let Some(explanation) = self.score_entity(query, &query_names, e, &params) else {
+            let Some(scored) = self.score_entity(query, &query_names, e, &params) else {
                 continue;
             };
-            let score = explanation.score;
+            let score = scored.score;
             if score < options.cutoff {
                 continue;
             }
             let pos = results.partition_point(|r| r.0 > score || (r.0 == score && r.1 < e));
             if pos < options.limit {
-                results.insert(pos, (score, e, explanation));
+                results.insert(pos, (score, e, scored));
                 results.truncate(options.limit);
             }
         }
         results
             .into_iter()
-            .map(|(score, e, explanation)| {
+            .map(|(score, e, scored)| {
+                let explanation = self.explain(query, &query_names, e, scored);
                 let ent = &self.entities[e as usize];
                 ScreenMatch {
                     id: ent.id.clone(),
@@ -239,7 +253,9 @@ impl WatchlistIndex {
                     .map(|(_, w)| *w)
                     .sum();
                 let indexed = &self.names[name as usize];
-                let bound = (hit_weight / qn.total_weight).min(1.0) * indexed.kind.weight();
+                let name_bound =
+                    name_score_bound(hit_weight, qn.total_weight, indexed.prepared.class);
+                let bound = name_bound.min(1.0) * indexed.kind.weight();
                 let slot = bounds.entry(indexed.entity).or_insert(0.0);
                 if bound > *slot {
                     *slot = bound;
@@ -257,9 +273,8 @@ impl WatchlistIndex {
         query_names: &[QueryName],
         entity: u32,
         params: &ScoreParams,
-    ) -> Option<Explanation> {
-        let ent = &self.entities[entity as usize];
-        let mut best: Option<(f64, &QueryName, usize, Alignment)> = None;
+    ) -> Option<Scored> {
+        let mut best: Option<(f64, usize, usize, Alignment)> = None;
         // Names of one entity are contiguous in `names`; find them by binary search on the entity id.
         let start = self.names.partition_point(|n| n.entity < entity);
         for (ni, indexed) in self.names[start..]
@@ -267,7 +282,7 @@ impl WatchlistIndex {
             .enumerate()
             .take_while(|(_, n)| n.entity == entity)
         {
-            for qn in query_names {
+            for (qi, qn) in query_names.iter().enumerate() {
                 if qn.prepared.class != indexed.prepared.class {
                     continue;
                 }
@@ -280,23 +295,47 @@ impl WatchlistIndex {
                 );
                 let s = al.score() * indexed.kind.weight();
                 if best.as_ref().is_none_or(|b| s > b.0) {
-                    best = Some((s, qn, start + ni, al));
+                    best = Some((s, qi, start + ni, al));
                 }
             }
         }
-        let evidence = evidence::compare_evidence(query, ent);
-        let decisive = evidence.iter().any(|e| e.kind == EvidenceKind::Document);
-        let (name_score, name, kind) = match &best {
-            Some((s, qn, ni, al)) => {
+        let findings = evidence::compare_evidence(query, &self.entities[entity as usize]);
+        let decisive = findings.iter().any(|f| f.is_decisive());
+        let name_score = best.as_ref().map_or(0.0, |b| b.0);
+        if name_score <= 0.0 && !decisive {
+            return None;
+        }
+        let mut score = name_score + findings.iter().map(|f| f.effect()).sum::<f64>();
+        if decisive {
+            score = score.max(DOCUMENT_MATCH_SCORE);
+        }
+        Some(Scored {
+            score: score.clamp(0.0, 1.0),
+            name_score,
+            best: best.map(|(_, q, n, al)| (q, n, al)),
+            findings,
+        })
+    }
+
+    /// The readable explanation of a scored result.
+    fn explain(
+        &self,
+        query: &Entity,
+        query_names: &[QueryName],
+        entity: u32,
+        scored: Scored,
+    ) -> Explanation {
+        let ent = &self.entities[entity as usize];
+        let (name, kind) = match &scored.best {
+            Some((qi, ni, al)) => {
                 let indexed = &self.names[*ni];
                 (
-                    *s,
-                    al.explain(&qn.prepared, &indexed.prepared),
+                    al.explain(&query_names[*qi].prepared, &indexed.prepared),
                     indexed.kind,
                 )
             }
-            None if decisive => {
-                let explanation = NameExplanation {
+            None => (
+                NameExplanation {
                     query: query.primary_name().unwrap_or_default().to_string(),
                     candidate: ent.primary_name().unwrap_or_default().to_string(),
                     score: 0.0,
@@ -305,25 +344,29 @@ impl WatchlistIndex {
                     unmatched_candidate: Vec::new(),
                     ignored: Vec::new(),
                     adjustments: Vec::new(),
-                };
-                (0.0, explanation, NameKind::Primary)
-            }
-            None => return None,
+                },
+                NameKind::Primary,
+            ),
         };
-        if name_score <= 0.0 && !decisive {
-            return None;
-        }
-        let mut score = name_score + evidence.iter().map(|e| e.effect).sum::<f64>();
-        if decisive {
-            score = score.max(DOCUMENT_MATCH_SCORE);
-        }
-        let score = score.clamp(0.0, 1.0);
-        Some(Explanation {
-            name_score: interdict_names::round3(name_score),
+        Explanation {
+            name_score: interdict_names::round3(scored.name_score),
             matched_name_kind: kind,
             name,
-            evidence,
-            score: interdict_names::round3(score),
-        })
+            evidence: scored
+                .findings
+                .into_iter()
+                .map(|f| f.to_evidence(query, ent))
+                .collect(),
+            score: interdict_names::round3(scored.score),
+        }
     }
+}
+
+/// A candidate scored but not yet explained.
+struct Scored {
+    score: f64,
+    name_score: f64,
+    /// (query name, indexed name, alignment) of the best pair.
+    best: Option<(usize, usize, Alignment)>,
+    findings: SmallVec<[evidence::Finding; 4]>,
 }
