@@ -770,9 +770,7 @@ pub fn parse_pnrgov(
             ("TBD", Section::CheckIn) => {
                 if let Some(i) = r.checkin {
                     for e in 3..seg.element_count() {
-                        let tag = format!("{}{}", seg.text(e, 0), seg.text(e, 1))
-                            .trim()
-                            .to_string();
+                        let tag = format!("{}{}", seg.text(e, 0).trim(), seg.text(e, 1).trim());
                         if !seg.text(e, 1).trim().is_empty() {
                             let t = &mut r.msg.travellers[i];
                             if !t.bag_tags.contains(&tag) {
