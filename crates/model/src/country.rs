@@ -108,13 +108,22 @@ mod tests {
             ("Syrian Arab Republic", Some("sy")),
             ("Iraq", Some("iq")),
             ("Iraqi", Some("iq")),
-            ("United Kingdom of Great Britain and Northern Ireland", Some("gb")),
+            (
+                "United Kingdom of Great Britain and Northern Ireland",
+                Some("gb"),
+            ),
             ("Iran (Islamic Republic of)", Some("ir")),
             ("Afghanistan", Some("af")),
             ("Atlantis", None),
         ];
         for (name, want) in table {
-            assert_eq!(Country::from_name(name).map(|c| c.code().to_string()).as_deref(), want, "{name}");
+            assert_eq!(
+                Country::from_name(name)
+                    .map(|c| c.code().to_string())
+                    .as_deref(),
+                want,
+                "{name}"
+            );
         }
     }
 }
