@@ -15,12 +15,12 @@
 //! ```
 //! use interdict_phash::{HashIndex, PdqHasher};
 //!
-//! // A synthetic 200x150 image: a gradient with a bright square.
+//! // A synthetic 200x150 image: a checkerboard of 10-pixel cells.
 //! let (w, h) = (200, 150);
 //! let mut rgb = Vec::with_capacity(w * h * 3);
 //! for y in 0..h {
 //!     for x in 0..w {
-//!         let v = if (40..90).contains(&x) && (30..80).contains(&y) { 250 } else { (x + y) as u8 / 2 };
+//!         let v = if (x / 10 + y / 10) % 2 == 0 { 220 } else { 30 };
 //!         rgb.extend_from_slice(&[v, v / 2, 255 - v]);
 //!     }
 //! }

@@ -446,3 +446,36 @@ mod index_properties {
         check::<interdict_phash::HashBanks>();
     }
 }
+
+#[test]
+fn batch_search_equals_single_queries() {
+    use interdict_phash::HashIndex;
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    let hashes: Vec<PdqHash> = (0..30_000)
+        .map(|_| PdqHash::from_limbs(rng.r#gen()))
+        .collect();
+    let mut index = HashIndex::from_entries(
+        hashes
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (format!("h{i}"), *h)),
+    );
+    index.remove("h3");
+    index.add("late", hashes[5]);
+    let queries: Vec<PdqHash> = (0..300)
+        .map(|i| {
+            let mut q = hashes[i % 50];
+            for b in 0..(i % 40) {
+                q.limbs[(b * 7) % 4] ^= 1 << ((b * 13) % 64);
+            }
+            q
+        })
+        .collect();
+    for radius in [0, 15, 31, 47] {
+        let batch = index.search_many(&queries, radius).unwrap();
+        for (q, got) in queries.iter().zip(&batch) {
+            assert_eq!(got, &index.search_brute_force(q, radius));
+        }
+    }
+}
