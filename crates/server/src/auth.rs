@@ -153,10 +153,24 @@ struct CachedKey {
     checked: Instant,
 }
 
-/// Verified keys, so argon2 runs once per key and TTL rather than once per request.
-#[derive(Debug, Default)]
+/// At most this many argon2 verifications run at once (each takes argon2's memory cost, 19 MiB by default).
+const CONCURRENT_VERIFICATIONS: usize = 2;
+
+/// Verified keys, so argon2 runs once per key rather than once per request. After [`CACHE_TTL`] a cached key is
+/// re-checked against the store (revoked? user still there?) without re-running argon2.
+#[derive(Debug)]
 pub struct KeyCache {
     keys: RwLock<HashMap<String, CachedKey>>,
+    verifying: tokio::sync::Semaphore,
+}
+
+impl Default for KeyCache {
+    fn default() -> Self {
+        KeyCache {
+            keys: RwLock::default(),
+            verifying: tokio::sync::Semaphore::new(CONCURRENT_VERIFICATIONS),
+        }
+    }
 }
 
 impl KeyCache {
@@ -167,11 +181,16 @@ impl KeyCache {
             .remove(key_id);
     }
 
-    fn lookup(&self, key_id: &str, digest: &[u8; 32]) -> Option<Principal> {
+    /// The cached principal for this key text, and whether the entry is still fresh.
+    fn lookup(&self, key_id: &str, digest: &[u8; 32]) -> Option<(Principal, bool)> {
         let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
         let cached = keys.get(key_id)?;
-        (cached.digest == *digest && cached.checked.elapsed() < CACHE_TTL)
-            .then(|| cached.principal.clone())
+        (cached.digest == *digest).then(|| {
+            (
+                cached.principal.clone(),
+                cached.checked.elapsed() < CACHE_TTL,
+            )
+        })
     }
 
     fn remember(&self, key_id: &str, digest: [u8; 32], principal: Principal) {
@@ -194,7 +213,36 @@ impl KeyCache {
 pub async fn authenticate(state: &AppState, key_text: &str) -> Result<Principal, ApiError> {
     let (key_id, secret) = parse_key(key_text).ok_or(ApiError::InvalidCredentials)?;
     let digest: [u8; 32] = Sha256::digest(key_text.as_bytes()).into();
-    if let Some(p) = state.keys.lookup(key_id, &digest) {
+    match state.keys.lookup(key_id, &digest) {
+        Some((p, true)) => return Ok(p),
+        Some((_, false)) => {
+            // Stale: the secret was verified before; check only that the key and its user still stand.
+            let record = state.store.api_key(key_id)?;
+            let user = match record {
+                Some(r) if r.revoked_at.is_none() => state.store.user(r.user_id)?,
+                _ => None,
+            };
+            let Some(user) = user else {
+                state.keys.forget(key_id);
+                return Err(ApiError::InvalidCredentials);
+            };
+            let principal = Principal {
+                user,
+                key_id: key_id.to_string(),
+            };
+            state.keys.remember(key_id, digest, principal.clone());
+            return Ok(principal);
+        }
+        None => {}
+    }
+    // One verification per key at a time (and few at all): concurrent first requests wait, then find the cache.
+    let _permit = state
+        .keys
+        .verifying
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(format!("key verification: {e}")))?;
+    if let Some((p, true)) = state.keys.lookup(key_id, &digest) {
         return Ok(p);
     }
     let store = Arc::clone(&state.store);
