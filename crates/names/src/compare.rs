@@ -519,6 +519,20 @@ impl Alignment {
         self.score
     }
 
+    /// The query-side weight of the aligned parts: how much distinctive name the match rests on (a lone common
+    /// given name rests on little, however well it matches).
+    pub fn matched_weight(&self) -> f64 {
+        self.edges
+            .iter()
+            .map(|e| {
+                e.q[..e.q_len as usize]
+                    .iter()
+                    .map(|&i| self.q_weights[i as usize])
+                    .sum::<f64>()
+            })
+            .sum()
+    }
+
     /// A readable account of the alignment.
     pub fn explain(&self, query: &PreparedName, candidate: &PreparedName) -> NameExplanation {
         let join = |parts: &[Part], idx: &[u8]| -> String {

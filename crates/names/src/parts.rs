@@ -494,11 +494,11 @@ pub fn prepare(name: &str, class: NameClass, lexicon: &Lexicon) -> PreparedName 
             continue;
         } else if is_article(tok, next) && next.is_some() {
             push("al", PartRole::Article);
-        } else if kunya(tok) && next.is_some() {
+        } else if kunya(tok) {
             push("abu", PartRole::Kunya);
         } else if patronymic(tok) && n > 1 && (i > 0 || tok != "ben") {
             push("bin", PartRole::Patronymic);
-        } else if abd_prefix(tok) && next.is_some() {
+        } else if abd_prefix(tok) {
             push("abd", PartRole::Abd);
         } else if let Some(rest) = split_abd(tok) {
             push("abd", PartRole::Abd);
@@ -513,12 +513,17 @@ pub fn prepare(name: &str, class: NameClass, lexicon: &Lexicon) -> PreparedName 
         }
         i += 1;
     }
-    // A name made only of particles ("Abu Bakr" is two words; "Abu" alone is a word): promote them back.
+    // A name made only of particles or initials ("Abu" alone, "A. B.") has nothing else to go by: its parts are
+    // words.
     if parts.iter().all(|p| p.role != PartRole::Word) {
         for p in parts.iter_mut() {
             if matches!(
                 p.role,
-                PartRole::Kunya | PartRole::Abd | PartRole::Patronymic | PartRole::Honorific
+                PartRole::Kunya
+                    | PartRole::Abd
+                    | PartRole::Patronymic
+                    | PartRole::Honorific
+                    | PartRole::Initial
             ) {
                 p.role = PartRole::Word;
             }

@@ -219,14 +219,20 @@ impl WatchlistIndex {
 
 impl PartWeights for WatchlistIndex {
     /// Inverse document frequency over the indexed names, mapped to [0.3, 1]: a part found in one name weighs
-    /// 1.0, a part found in every name 0.3.
+    /// 1.0, a part found in every name 0.3. A part's frequency is that of its most frequent spelling group, so
+    /// "Mohamed" counts as common because "Muhammad", "Mohammed" and the rest are.
     fn rarity(&self, part: &Part) -> f64 {
         let n = self.name_total.max(2) as f64;
-        let df = self.document_frequency(&part.text) as f64;
-        if df <= 1.0 {
+        let mut df = self.document_frequency(&part.text);
+        if part.role == interdict_names::PartRole::Word {
+            for g in &part.groups {
+                df = df.max(self.posting(keys::group_key(*g)).len());
+            }
+        }
+        if df <= 1 {
             return 1.0;
         }
-        let idf = (n / df).ln() / n.ln();
+        let idf = (n / df as f64).ln() / n.ln();
         0.3 + 0.7 * idf.clamp(0.0, 1.0)
     }
 }

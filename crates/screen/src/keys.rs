@@ -45,6 +45,11 @@ fn skeleton_keys(skeleton: &str, out: &mut Vec<Key>) {
     }
 }
 
+/// The key of a variant-lexicon group.
+pub(crate) fn group_key(group: interdict_names::GroupId) -> Key {
+    key(b'G', &group.to_le_bytes())
+}
+
 /// Keys of one part (empty for parts that do not count or that match only exactly).
 pub(crate) fn part_keys(part: &Part, out: &mut Vec<Key>) {
     out.push(text_key(&part.text));
@@ -52,7 +57,7 @@ pub(crate) fn part_keys(part: &Part, out: &mut Vec<Key>) {
         return;
     }
     for g in &part.groups {
-        out.push(key(b'G', &g.to_le_bytes()));
+        out.push(group_key(*g));
     }
     skeleton_keys(&part.skeleton, out);
     if interdict_names::typo_by_text(part) {

@@ -88,6 +88,15 @@ fn name_score_bound(hit: f64, total: f64, class: NameClass) -> f64 {
     (hit / (hit + params.lambda(class) * missed)).min(1.0)
 }
 
+/// Matched weight from which a name match counts in full; below it the name score shrinks with the square root of
+/// the shortfall, so a lone common name ("Mohamed", weight about 0.5) cannot make a strong match while a lone
+/// rare name (weight 1.0) still can.
+const FULL_SUBSTANCE: f64 = 1.2;
+
+fn substance_factor(matched_weight: f64) -> f64 {
+    (matched_weight / FULL_SUBSTANCE).sqrt().min(1.0)
+}
+
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
@@ -148,20 +157,51 @@ impl WatchlistIndex {
         }
         results
             .into_iter()
-            .map(|(score, e, scored)| {
-                let explanation = self.explain(query, &query_names, e, scored);
-                let ent = &self.entities[e as usize];
-                ScreenMatch {
-                    id: ent.id.clone(),
-                    score: interdict_names::round3(score),
-                    is_match: score >= options.threshold,
-                    caption: ent.primary_name().unwrap_or_default().to_string(),
-                    schema: ent.schema,
-                    datasets: ent.datasets().into_iter().map(str::to_string).collect(),
-                    explanation,
-                }
-            })
+            .map(|(score, e, scored)| self.to_match(query, &query_names, e, score, scored, options))
             .collect()
+    }
+
+    /// Scores every entity of the index without candidate retrieval: the reference that [`Self::screen`] must
+    /// agree with (tests compare the two), and a way to audit a result list. Same options and order as `screen`.
+    pub fn scan(&self, query: &Entity, options: &ScreenOptions) -> Vec<ScreenMatch> {
+        let params = ScoreParams::default();
+        let query_names = self.prepare_query(query);
+        let mut scored: Vec<(f64, u32, Scored)> = (0..self.entities.len() as u32)
+            .filter(|&e| query.schema.can_match(self.entities[e as usize].schema))
+            .filter_map(|e| {
+                self.score_entity(query, &query_names, e, &params)
+                    .map(|s| (s.score, e, s))
+            })
+            .filter(|(score, _, _)| *score >= options.cutoff)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.truncate(options.limit);
+        scored
+            .into_iter()
+            .map(|(score, e, s)| self.to_match(query, &query_names, e, score, s, options))
+            .collect()
+    }
+
+    fn to_match(
+        &self,
+        query: &Entity,
+        query_names: &[QueryName],
+        e: u32,
+        score: f64,
+        scored: Scored,
+        options: &ScreenOptions,
+    ) -> ScreenMatch {
+        let explanation = self.explain(query, query_names, e, scored);
+        let ent = &self.entities[e as usize];
+        ScreenMatch {
+            id: ent.id.clone(),
+            score: interdict_names::round3(score),
+            is_match: score >= options.threshold,
+            caption: ent.primary_name().unwrap_or_default().to_string(),
+            schema: ent.schema,
+            datasets: ent.datasets().into_iter().map(str::to_string).collect(),
+            explanation,
+        }
     }
 
     fn prepare_query(&self, query: &Entity) -> Vec<QueryName> {
@@ -293,7 +333,7 @@ impl WatchlistIndex {
                     &indexed.weights,
                     params,
                 );
-                let s = al.score() * indexed.kind.weight();
+                let s = al.score() * indexed.kind.weight() * substance_factor(al.matched_weight());
                 if best.as_ref().is_none_or(|b| s > b.0) {
                     best = Some((s, qi, start + ni, al));
                 }

@@ -1,0 +1,234 @@
+//! Integration tests of screening: the real UN list (skipped with a reason when ../shared/data is absent), the
+//! index against an exhaustive scan (property test), evidence and explanations on fictional entries.
+
+use interdict_model::{
+    Country, DateOfBirth, Document, DocumentKind, Entity, Gender, Name, NameKind, Schema,
+};
+use interdict_screen::{ScreenOptions, WatchlistIndex, WatchlistIndexBuilder};
+use proptest::prelude::*;
+use std::sync::{Arc, OnceLock};
+
+fn person(id: &str, names: &[&str]) -> Entity {
+    // One primary name, the rest strong aliases.
+    let mut e = Entity::new(id, Schema::Person);
+    for (i, n) in names.iter().enumerate() {
+        let kind = if i == 0 {
+            NameKind::Primary
+        } else {
+            NameKind::StrongAlias
+        };
+        e.names.push(Name::new(*n, kind));
+    }
+    e
+}
+
+fn index_of(entities: Vec<Entity>) -> WatchlistIndex {
+    let mut b = WatchlistIndexBuilder::new();
+    b.extend(entities);
+    b.build()
+}
+
+fn un_index() -> Option<&'static Arc<WatchlistIndex>> {
+    static INDEX: OnceLock<Option<Arc<WatchlistIndex>>> = OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            let path = interdict_testdata::shared_data("lists/un/UN_consolidated.xml")?;
+            let import = interdict_lists::read_list_file(&path).expect("UN list imports");
+            let mut b = WatchlistIndexBuilder::new();
+            b.extend(import.entities);
+            Some(Arc::new(b.build()))
+        })
+        .as_ref()
+}
+
+#[test]
+fn un_qdi_325_is_first_for_its_name_variants() {
+    let Some(index) = un_index() else { return };
+    assert_eq!(index.len(), 1003);
+    assert!(index.get("QDi.325").is_some(), "QDi.325 is listed");
+    // This copy of the list gives QDi.325 no NAME_ORIGINAL_SCRIPT; the Arabic-script query is the name as an
+    // Arabic-script passport's visual zone would give it.
+    let queries = [
+        "Abu Muhammad al-Adnani",
+        "Abou Mohamed El Adnani",
+        "AL-ADNANI, Abu Mohammad",
+        "أبو محمد العدناني",
+    ];
+    for q in &queries {
+        let results = index.screen(&person("q", &[q]), &ScreenOptions::default());
+        assert!(!results.is_empty(), "{q}: no results");
+        assert_eq!(
+            results[0].id, "QDi.325",
+            "{q}: first was {} {}",
+            results[0].id, results[0].caption
+        );
+        assert!(results[0].is_match, "{q}: score {}", results[0].score);
+        assert!(
+            results[0].explanation.name.pairs.len() >= 2,
+            "{q}: explanation lists the aligned parts"
+        );
+    }
+}
+
+#[test]
+fn un_common_token_alone_is_not_a_match() {
+    let Some(index) = un_index() else { return };
+    for (schema, q) in [
+        (Schema::Person, "Mohamed"),
+        (Schema::Person, "Muhammad"),
+        (Schema::Person, "Abdul"),
+        (Schema::Organization, "CORP"),
+        (Schema::Organization, "Trading LTD"),
+        (Schema::Organization, "Company"),
+    ] {
+        let mut query = Entity::new("q", schema);
+        query.names.push(Name::new(q, NameKind::Primary));
+        let results = index.screen(&query, &ScreenOptions::default());
+        assert!(
+            results.iter().all(|r| !r.is_match),
+            "{q} matched {:?}",
+            results.first().map(|r| (&r.caption, r.score))
+        );
+    }
+}
+
+#[test]
+fn document_number_is_decisive_and_birth_date_contradiction_lowers() {
+    let mut listed = person("WL-1", &["Karim Fictiti Dawsari"]);
+    listed
+        .birth_dates
+        .push(DateOfBirth::Exact("1980-05-02".parse().unwrap()));
+    listed.gender = Some(Gender::Male);
+    listed.documents.push(Document {
+        kind: DocumentKind::Passport,
+        number: "X1234567".into(),
+        country: Country::from_code("ye"),
+        note: None,
+    });
+    let index = index_of(vec![listed, person("WL-2", &["Someone Else Entirely"])]);
+    let options = ScreenOptions::default();
+
+    let plain = index.screen(&person("q", &["Karim Dawsari"]), &options);
+    let mut same_dob = person("q", &["Karim Dawsari"]);
+    same_dob
+        .birth_dates
+        .push(DateOfBirth::Exact("1980-05-02".parse().unwrap()));
+    let mut other_dob = person("q", &["Karim Dawsari"]);
+    other_dob
+        .birth_dates
+        .push(DateOfBirth::Exact("1961".parse().unwrap()));
+    let with = index.screen(&same_dob, &options);
+    let against = index.screen(&other_dob, &options);
+    assert!(
+        with[0].score > plain[0].score,
+        "{} vs {}",
+        with[0].score,
+        plain[0].score
+    );
+    assert!(against.is_empty() || against[0].score < plain[0].score);
+
+    let mut by_passport = person("q", &["K. D."]);
+    by_passport.documents.push(Document {
+        kind: DocumentKind::Passport,
+        number: "x 123-4567".into(),
+        country: None,
+        note: None,
+    });
+    let found = index.screen(&by_passport, &options);
+    assert_eq!(found[0].id, "WL-1");
+    assert!(found[0].score >= interdict_screen::DOCUMENT_MATCH_SCORE);
+    assert!(
+        found[0]
+            .explanation
+            .evidence
+            .iter()
+            .any(|e| e.outcome == "decisive")
+    );
+}
+
+#[test]
+fn explanation_serialises_with_parts_and_evidence() {
+    let mut listed = person("WL-9", &["ABOU MOHAMED AL ADNANI"]);
+    listed.nationalities.push(Country::from_code("sy").unwrap());
+    let index = index_of(vec![listed]);
+    let mut q = person("q", &["Abu Muhammad al-Adnani"]);
+    q.nationalities.push(Country::from_code("sy").unwrap());
+    let r = &index.screen(&q, &ScreenOptions::default())[0];
+    let json = serde_json::to_value(r).unwrap();
+    assert_eq!(json["match"], true);
+    assert_eq!(json["id"], "WL-9");
+    let pairs = json["explanation"]["name"]["pairs"].as_array().unwrap();
+    assert!(pairs.iter().any(|p| p["query"] == "muhammad"
+        && p["candidate"] == "mohamed"
+        && p["method"] == "lexicon"));
+    assert_eq!(json["explanation"]["evidence"][0]["kind"], "nationality");
+}
+
+#[test]
+fn schemas_that_cannot_match_are_not_returned() {
+    let mut org = Entity::new("ORG-1", Schema::Organization);
+    org.names
+        .push(Name::new("Al-Rimal Relief Foundation", NameKind::Primary));
+    let index = index_of(vec![org]);
+    let results = index.screen(
+        &person("q", &["Al-Rimal Relief Foundation"]),
+        &ScreenOptions::default(),
+    );
+    assert!(results.is_empty());
+}
+
+// Names for the property test: syllables combined into words, with particles, so that variants and typos occur.
+fn word() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::sample::select(vec![
+            "ka", "ri", "mo", "ha", "med", "sa", "lim", "al", "ab", "du", "ya", "ser", "hus",
+            "ein", "o", "u",
+        ]),
+        1..4,
+    )
+    .prop_map(|s| s.concat())
+}
+
+fn name() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            word(),
+            Just("al".to_string()),
+            Just("abu".to_string()),
+            Just("bin".to_string())
+        ],
+        1..5,
+    )
+    .prop_map(|w| w.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The index returns every entry that an exhaustive scan scores at or above the match threshold, with the
+    /// same scores.
+    #[test]
+    fn index_finds_everything_a_scan_finds(
+        listed in prop::collection::vec(prop::collection::vec(name(), 1..3), 1..40),
+        queries in prop::collection::vec(name(), 1..8),
+    ) {
+        let entities: Vec<Entity> = listed
+            .iter()
+            .enumerate()
+            .map(|(i, names)| person(&format!("E{i}"), &names.iter().map(String::as_str).collect::<Vec<_>>()))
+            .collect();
+        let index = index_of(entities);
+        let options = ScreenOptions { limit: usize::MAX, cutoff: 0.7, threshold: 0.7 };
+        for q in &queries {
+            let query = person("q", &[q]);
+            let scan = index.scan(&query, &options);
+            let found = index.screen(&query, &options);
+            for expected in &scan {
+                let got = found.iter().find(|r| r.id == expected.id);
+                prop_assert!(got.is_some(), "{q:?}: index missed {} ({}) scored {}", expected.id, expected.caption, expected.score);
+                prop_assert_eq!(got.unwrap().score, expected.score);
+            }
+            prop_assert_eq!(found.len(), scan.len());
+        }
+    }
+}
