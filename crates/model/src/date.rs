@@ -191,7 +191,8 @@ mod tests {
 
     #[test]
     fn parses_partial_dates() {
-        let table: &[(&str, Option<(i32, Option<u8>, Option<u8>)>)] = &[
+        type Ymd = (i32, Option<u8>, Option<u8>);
+        let table: &[(&str, Option<Ymd>)] = &[
             ("1977", Some((1977, None, None))),
             ("1977-08", Some((1977, Some(8), None))),
             ("1977-08-01", Some((1977, Some(8), Some(1)))),

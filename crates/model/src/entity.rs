@@ -51,8 +51,12 @@ impl FromStr for Schema {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(match s.trim() {
             "Person" | "person" | "Individual" | "individual" => Schema::Person,
-            "Organization" | "organization" | "Organisation" | "Entity" | "entity" => Schema::Organization,
-            "LegalEntity" | "legalentity" | "Company" | "company" | "PublicBody" => Schema::LegalEntity,
+            "Organization" | "organization" | "Organisation" | "Entity" | "entity" => {
+                Schema::Organization
+            }
+            "LegalEntity" | "legalentity" | "Company" | "company" | "PublicBody" => {
+                Schema::LegalEntity
+            }
             "Vessel" | "vessel" => Schema::Vessel,
             "Aircraft" | "aircraft" | "Airplane" => Schema::Aircraft,
             other => return Err(ModelError::UnknownSchema(other.to_string())),
@@ -107,7 +111,12 @@ pub struct Name {
 
 impl Name {
     pub fn new(text: impl Into<String>, kind: NameKind) -> Self {
-        Name { text: text.into(), kind, given: Vec::new(), family: None }
+        Name {
+            text: text.into(),
+            kind,
+            given: Vec::new(),
+            family: None,
+        }
     }
 }
 
@@ -160,7 +169,11 @@ impl Document {
 
 /// Upper-case alphanumerics only: "N 123-456" -> "N123456".
 pub fn normalize_document_number(number: &str) -> String {
-    number.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
+    number
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 /// A place (of birth, an address) as text with its country when known.
@@ -287,7 +300,10 @@ mod tests {
     fn entity_roundtrips_through_json() {
         let mut e = Entity::new("QDi.1", Schema::Person);
         e.names.push(Name::new("A B", NameKind::Primary));
-        e.birth_dates.push(DateOfBirth::Between("1975".parse().unwrap(), "1978".parse().unwrap()));
+        e.birth_dates.push(DateOfBirth::Between(
+            "1975".parse().unwrap(),
+            "1978".parse().unwrap(),
+        ));
         e.nationalities.push(Country::from_code("iq").unwrap());
         let json = serde_json::to_string(&e).unwrap();
         let back: Entity = serde_json::from_str(&json).unwrap();

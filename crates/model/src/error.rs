@@ -10,6 +10,8 @@ pub enum ModelError {
     #[error("unknown country {0:?}")]
     UnknownCountry(String),
     /// A schema name that is not Person, Organization, LegalEntity, Company, Vessel or Aircraft.
-    #[error("unknown schema {0:?} (expected Person, Organization, LegalEntity, Company, Vessel or Aircraft)")]
+    #[error(
+        "unknown schema {0:?} (expected Person, Organization, LegalEntity, Company, Vessel or Aircraft)"
+    )]
     UnknownSchema(String),
 }

@@ -582,7 +582,8 @@ mod tests {
         let p = NameClass::Person;
         let o = NameClass::Organization;
         let s = |x: &str| x.to_string();
-        let table: Vec<(&str, NameClass, Vec<(String, PartRole)>)> = vec![
+        type Case<'a> = (&'a str, NameClass, Vec<(String, PartRole)>);
+        let table: Vec<Case> = vec![
             (
                 "Abu Muhammad al-Adnani",
                 p,

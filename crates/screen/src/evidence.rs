@@ -306,7 +306,8 @@ mod tests {
 
     #[test]
     fn birth_dates() {
-        let table: &[(&[&str], &[&str], Option<(&str, f64)>)] = &[
+        type Case<'a> = (&'a [&'a str], &'a [&'a str], Option<(&'a str, f64)>);
+        let table: &[Case] = &[
             (&["1977"], &["1977-08-01"], Some(("agrees", 0.02))),
             (&["1977-08-01"], &["1977-08-01"], Some(("agrees", 0.06))),
             (

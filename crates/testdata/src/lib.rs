@@ -29,7 +29,11 @@ pub fn shared_data(relative: &str) -> Option<PathBuf> {
             if p.exists() {
                 Some(p)
             } else {
-                eprintln!("SKIPPED: {} not found in the shared data directory {}", relative, root.display());
+                eprintln!(
+                    "SKIPPED: {} not found in the shared data directory {}",
+                    relative,
+                    root.display()
+                );
                 None
             }
         }
