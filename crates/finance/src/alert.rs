@@ -6,6 +6,7 @@ use crate::screening::{PartyRole, ScreeningHit};
 use crate::{Party, Timestamp, Transaction};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// What the alert asks for. `Block` only comes from a pack that says so (`block_on_match = true`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,7 +49,7 @@ pub struct Alert {
     pub values: BTreeMap<String, f64>,
     pub currency: String,
     /// The triggering transaction first, then the others the aggregates counted, oldest first.
-    pub transactions: Vec<Transaction>,
+    pub transactions: Vec<Arc<Transaction>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub screening: Vec<ScreeningFinding>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

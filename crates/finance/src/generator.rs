@@ -40,6 +40,8 @@ pub struct SyntheticStream {
     config: GeneratorConfig,
     n: u64,
     rng: u64,
+    /// The account holders, built once.
+    parties: Vec<Party>,
 }
 
 const GIVEN: &[&str] = &[
@@ -125,7 +127,16 @@ fn country(code: &str) -> Option<Country> {
 impl SyntheticStream {
     pub fn new(config: GeneratorConfig) -> Self {
         let rng = config.seed ^ 0x5EED;
-        SyntheticStream { config, n: 0, rng }
+        let mut stream = SyntheticStream {
+            config,
+            n: 0,
+            rng,
+            parties: Vec::new(),
+        };
+        stream.parties = (0..stream.config.accounts.max(2))
+            .map(|i| stream.account_party(i))
+            .collect();
+        stream
     }
 
     fn next_u64(&mut self) -> u64 {
@@ -214,8 +225,8 @@ impl Iterator for SyntheticStream {
                 + (i128::from(self.config.span_seconds) * i128::from(n)
                     / i128::from(self.config.transactions.max(1))) as i64,
         );
-        let mut debtor = self.account_party(a);
-        let mut creditor = self.account_party(b);
+        let mut debtor = self.parties[a as usize].clone();
+        let mut creditor = self.parties[b as usize].clone();
         match channel {
             Channel::CashDeposit => debtor = Party::default(),
             Channel::CashWithdrawal => creditor = Party::default(),

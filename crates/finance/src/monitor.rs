@@ -5,7 +5,7 @@ use crate::alert::{Alert, AlertAction, ScreeningFinding};
 use crate::rules::expr::EvalContext;
 use crate::rules::window::{EntityLog, LogEvent};
 use crate::rules::{Entity, ReportKind, RulePack, Side};
-use crate::screening::{PartyQuery, PartyRole, PartyScreener, ScreeningCache};
+use crate::screening::{PartyQueryRef, PartyRole, PartyScreener, ScreeningCache};
 use crate::{Party, Timestamp, Transaction};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -183,6 +183,16 @@ impl Monitor {
 
     /// Processes one transaction, appending its alerts to `out`.
     pub fn process_into(&mut self, tx: Transaction, out: &mut Vec<Alert>) {
+        self.process_sides(Arc::new(tx), &[Side::Debtor, Side::Creditor], out);
+    }
+
+    /// Processes only the given sides of a transaction: their entities' aggregates, the rules on those sides,
+    /// and the screening of those sides' parties and banks. A stream can be split over several monitors by
+    /// party (for example by a hash of the customer id): each transaction goes to the monitor of its debtor
+    /// with `[Debtor]` and to the monitor of its creditor with `[Creditor]` (one call with both sides when
+    /// they are the same monitor): the rule alerts are exactly those of a single monitor (screening findings on
+    /// the two sides then come as two alerts instead of one).
+    pub fn process_sides(&mut self, tx: Arc<Transaction>, sides: &[Side], out: &mut Vec<Alert>) {
         let pack = self.pack.clone();
         self.stats.transactions += 1;
         let now = tx.timestamp;
@@ -197,10 +207,9 @@ impl Monitor {
         }
         let amount_minor = converted.unwrap_or(0);
         let amount_major = converted.map(|c| c as f64 / 100.0).unwrap_or(f64::NAN);
-        let tx = Arc::new(tx);
 
         // 1. Log the transaction for every entity whose aggregates (by flow and filter) count it.
-        for side in [Side::Debtor, Side::Creditor] {
+        for &side in sides {
             let (me, other) = side_party(&tx, side);
             let cx = EvalContext {
                 tx: &tx,
@@ -256,7 +265,7 @@ impl Monitor {
 
         // 2. Read every aggregate for each side's entities once, then evaluate the rules for that side. A rule
         // raises at most one alert per side of a transaction.
-        for side in [Side::Debtor, Side::Creditor] {
+        for &side in sides {
             let (me, _) = side_party(&tx, side);
             for kind in KINDS {
                 let k = kind_index(kind);
@@ -344,7 +353,7 @@ impl Monitor {
                     condition: rule.when_text.clone(),
                     values,
                     currency: pack.currency.code().to_string(),
-                    transactions: txs.iter().map(|t| (**t).clone()).collect(),
+                    transactions: txs,
                     screening: Vec::new(),
                     tags: rule.tags.clone(),
                 });
@@ -354,22 +363,25 @@ impl Monitor {
         // 3. Screen the parties.
         if let (Some(policy), Some(cache)) = (&pack.screening, self.screening.as_mut()) {
             let mut findings = Vec::new();
-            let mut queries: Vec<(PartyRole, Option<PartyQuery>)> = vec![
-                (PartyRole::Debtor, PartyQuery::of_party(&tx.debtor)),
-                (PartyRole::Creditor, PartyQuery::of_party(&tx.creditor)),
-            ];
-            if policy.screen_banks {
-                queries.push((PartyRole::DebtorBank, PartyQuery::of_bank(&tx.debtor)));
-                queries.push((PartyRole::CreditorBank, PartyQuery::of_bank(&tx.creditor)));
+            let mut queries: Vec<(PartyRole, Option<PartyQueryRef<'_>>)> = Vec::with_capacity(4);
+            for &side in sides {
+                let (role, bank_role, party) = match side {
+                    Side::Debtor => (PartyRole::Debtor, PartyRole::DebtorBank, &tx.debtor),
+                    Side::Creditor => (PartyRole::Creditor, PartyRole::CreditorBank, &tx.creditor),
+                };
+                queries.push((role, PartyQueryRef::of_party(party)));
+                if policy.screen_banks {
+                    queries.push((bank_role, PartyQueryRef::of_bank(party)));
+                }
             }
             for (role, q) in queries {
                 let Some(q) = q else { continue };
-                let name = q.name.clone();
+                let name = q.name;
                 let hits = cache.screen(q);
                 for hit in hits.iter().filter(|h| h.is_match) {
                     findings.push(ScreeningFinding {
                         role,
-                        party_name: name.clone(),
+                        party_name: name.to_string(),
                         hit: hit.clone(),
                     });
                 }
@@ -422,7 +434,7 @@ impl Monitor {
                     condition: "party screening: confirmed match (score >= threshold)".into(),
                     values,
                     currency: pack.currency.code().to_string(),
-                    transactions: vec![(*tx).clone()],
+                    transactions: vec![tx.clone()],
                     screening: findings,
                     tags: vec!["screening".into()],
                 });

@@ -30,28 +30,6 @@ pub struct PartyQuery {
     pub is_bank: bool,
 }
 
-impl PartyQuery {
-    pub(crate) fn of_party(p: &Party) -> Option<PartyQuery> {
-        (!p.name.trim().is_empty()).then(|| PartyQuery {
-            name: p.name.clone(),
-            kind: p.kind,
-            country: p.country,
-            identifier: p.identifier.clone(),
-            is_bank: false,
-        })
-    }
-
-    pub(crate) fn of_bank(p: &Party) -> Option<PartyQuery> {
-        (!p.bank_name.trim().is_empty()).then(|| PartyQuery {
-            name: p.bank_name.clone(),
-            kind: PartyKind::Organization,
-            country: p.bank_country,
-            identifier: p.bank_bic.clone(),
-            is_bank: true,
-        })
-    }
-}
-
 /// One watchlist entry a party resembles, with the screening engine's explanation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScreeningHit {
@@ -72,12 +50,79 @@ pub trait PartyScreener: Send + Sync + std::fmt::Debug {
     fn screen(&self, query: &PartyQuery) -> Vec<ScreeningHit>;
 }
 
+/// A 128-bit fingerprint of a party query (two independent FxHash-style passes): the cache key, so a lookup
+/// allocates nothing. Two different parties share a fingerprint with probability about n^2 / 2^129.
+fn fingerprint(q: &PartyQueryRef<'_>) -> (u64, u64) {
+    let mut a: u64 = 0x243F_6A88_85A3_08D3;
+    let mut b: u64 = 0x1319_8A2E_0370_7344;
+    let mut eat = |bytes: &[u8]| {
+        for &x in bytes {
+            a = (a.rotate_left(5) ^ u64::from(x)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            b = (b ^ u64::from(x)).wrapping_mul(0x100_0000_01b3);
+        }
+        a = (a.rotate_left(5) ^ 0xff).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        b = (b ^ 0xff).wrapping_mul(0x100_0000_01b3);
+    };
+    eat(q.name.as_bytes());
+    eat(q.kind.as_str().as_bytes());
+    eat(q
+        .country
+        .as_ref()
+        .map(|c| c.code().as_bytes())
+        .unwrap_or(b""));
+    eat(q.identifier.as_bytes());
+    eat(&[u8::from(q.is_bank)]);
+    (a, b)
+}
+
+/// A party query borrowed from a transaction (no allocation until a cache miss).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PartyQueryRef<'a> {
+    pub name: &'a str,
+    pub kind: PartyKind,
+    pub country: Option<Country>,
+    pub identifier: &'a str,
+    pub is_bank: bool,
+}
+
+impl PartyQueryRef<'_> {
+    pub(crate) fn of_party(p: &Party) -> Option<PartyQueryRef<'_>> {
+        (!p.name.trim().is_empty()).then_some(PartyQueryRef {
+            name: &p.name,
+            kind: p.kind,
+            country: p.country,
+            identifier: &p.identifier,
+            is_bank: false,
+        })
+    }
+
+    pub(crate) fn of_bank(p: &Party) -> Option<PartyQueryRef<'_>> {
+        (!p.bank_name.trim().is_empty()).then_some(PartyQueryRef {
+            name: &p.bank_name,
+            kind: PartyKind::Organization,
+            country: p.bank_country,
+            identifier: &p.bank_bic,
+            is_bank: true,
+        })
+    }
+
+    fn to_owned(self) -> PartyQuery {
+        PartyQuery {
+            name: self.name.to_string(),
+            kind: self.kind,
+            country: self.country,
+            identifier: self.identifier.to_string(),
+            is_bank: self.is_bank,
+        }
+    }
+}
+
 /// A bounded cache of screening results per distinct party. When full it is cleared (the hit rate is reported
 /// in [`crate::MonitorStats`]), which keeps memory bounded on unbounded streams.
 #[derive(Debug)]
 pub(crate) struct ScreeningCache {
     screener: Arc<dyn PartyScreener>,
-    entries: HashMap<PartyQuery, Arc<Vec<ScreeningHit>>>,
+    entries: HashMap<(u64, u64), Arc<Vec<ScreeningHit>>>,
     capacity: usize,
     pub hits: u64,
     pub misses: u64,
@@ -94,17 +139,18 @@ impl ScreeningCache {
         }
     }
 
-    pub(crate) fn screen(&mut self, q: PartyQuery) -> Arc<Vec<ScreeningHit>> {
-        if let Some(r) = self.entries.get(&q) {
+    pub(crate) fn screen(&mut self, q: PartyQueryRef<'_>) -> Arc<Vec<ScreeningHit>> {
+        let key = fingerprint(&q);
+        if let Some(r) = self.entries.get(&key) {
             self.hits += 1;
             return r.clone();
         }
         self.misses += 1;
-        let r = Arc::new(self.screener.screen(&q));
+        let r = Arc::new(self.screener.screen(&q.to_owned()));
         if self.entries.len() >= self.capacity {
             self.entries.clear();
         }
-        self.entries.insert(q, r.clone());
+        self.entries.insert(key, r.clone());
         r
     }
 

@@ -655,6 +655,41 @@ fn goaml_reader_names_what_is_missing() {
 }
 
 #[test]
+fn monitors_split_by_party_raise_the_same_alerts_as_one() {
+    use interdict_finance::Side;
+    let pack = example_pack();
+    let config = interdict_finance::generator::GeneratorConfig {
+        transactions: 30_000,
+        accounts: 2_000,
+        ..Default::default()
+    };
+    let mut single = Monitor::new(pack.clone());
+    let mut shards = [Monitor::new(pack.clone()), Monitor::new(pack)];
+    let shard_of = |p: &Party| p.customer_key().bytes().map(usize::from).sum::<usize>() % 2;
+    let (mut one, mut split) = (Vec::new(), Vec::new());
+    for t in interdict_finance::generator::SyntheticStream::new(config) {
+        let t = Arc::new(t);
+        single.process_sides(t.clone(), &[Side::Debtor, Side::Creditor], &mut one);
+        let (d, c) = (shard_of(&t.debtor), shard_of(&t.creditor));
+        if d == c {
+            shards[d].process_sides(t, &[Side::Debtor, Side::Creditor], &mut split);
+        } else {
+            shards[d].process_sides(t.clone(), &[Side::Debtor], &mut split);
+            shards[c].process_sides(t, &[Side::Creditor], &mut split);
+        }
+    }
+    let key = |a: &Alert| (a.timestamp, a.id.clone());
+    one.sort_by_key(key);
+    split.sort_by_key(key);
+    assert!(one.len() > 100, "{} alerts", one.len());
+    assert_eq!(
+        one.iter().map(|a| &a.id).collect::<Vec<_>>(),
+        split.iter().map(|a| &a.id).collect::<Vec<_>>()
+    );
+    assert_eq!(one, split);
+}
+
+#[test]
 fn shared_values_are_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<RulePack>();
