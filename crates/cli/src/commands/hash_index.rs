@@ -138,42 +138,53 @@ struct MatchRecord<'a> {
     distance: u32,
 }
 
+/// Reads queries in blocks (the index answers a block in one sweep per table) and writes answers in input order.
 fn query(index: &HashIndex, radius: u32) -> anyhow::Result<ExitCode> {
+    const BLOCK: usize = 4096;
     let stdin = std::io::stdin();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut any_match = false;
     let mut bad = 0;
+    let mut block: Vec<PdqHash> = Vec::with_capacity(BLOCK);
+    let mut flush = |block: &mut Vec<PdqHash>, out: &mut dyn Write| -> anyhow::Result<()> {
+        for (hash, matches) in block.iter().zip(index.search_many(block, radius)?) {
+            any_match |= !matches.is_empty();
+            let record = QueryRecord {
+                query: hash.to_hex(),
+                matches: matches
+                    .iter()
+                    .map(|m| MatchRecord {
+                        id: m.id,
+                        distance: m.distance,
+                    })
+                    .collect(),
+            };
+            writeln!(out, "{}", serde_json::to_string(&record)?).context("writing output")?;
+        }
+        block.clear();
+        Ok(())
+    };
     for (n, line) in stdin.lock().lines().enumerate() {
         let line = line.context("reading standard input")?;
         let text = line.trim();
         if text.is_empty() {
             continue;
         }
-        let hash = match PdqHash::from_hex(text) {
-            Ok(h) => h,
+        match PdqHash::from_hex(text) {
+            Ok(h) => block.push(h),
             Err(e) => {
                 eprintln!(
                     "interdict: error: standard input line {}, field pdq: {e}",
                     n + 1
                 );
                 bad += 1;
-                continue;
             }
-        };
-        let matches = index.search(&hash, radius)?;
-        any_match |= !matches.is_empty();
-        let record = QueryRecord {
-            query: hash.to_hex(),
-            matches: matches
-                .iter()
-                .map(|m| MatchRecord {
-                    id: m.id,
-                    distance: m.distance,
-                })
-                .collect(),
-        };
-        writeln!(out, "{}", serde_json::to_string(&record)?).context("writing output")?;
+        }
+        if block.len() == BLOCK {
+            flush(&mut block, &mut out)?;
+        }
     }
+    flush(&mut block, &mut out)?;
     out.flush().context("writing output")?;
     Ok(if bad > 0 {
         ExitCode::from(2)
