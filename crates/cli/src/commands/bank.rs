@@ -14,7 +14,7 @@ use interdict_phash::{
 };
 use serde_json::{Value, json};
 use std::io::{BufRead, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Subcommand)]
@@ -53,7 +53,7 @@ pub enum Command {
     },
 }
 
-fn load(path: &PathBuf, must_exist: bool) -> anyhow::Result<HashBanks> {
+fn load(path: &Path, must_exist: bool) -> anyhow::Result<HashBanks> {
     let mut banks = HashBanks::new();
     if !path.exists() && !must_exist {
         return Ok(banks);
