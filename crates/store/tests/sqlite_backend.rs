@@ -90,3 +90,82 @@ fn newer_schema_is_refused() {
     let err = SqliteStore::open(&path).unwrap_err();
     assert!(err.to_string().contains("99"), "{err}");
 }
+
+mod chain_properties {
+    use interdict_store::audit_chain::{AuditRecord, ChainVerifier, GENESIS_HASH};
+    use proptest::prelude::*;
+
+    fn chain(events: &[(String, String, Vec<String>)]) -> Vec<AuditRecord> {
+        let mut out: Vec<AuditRecord> = Vec::new();
+        for (i, (purpose, action, returned)) in events.iter().enumerate() {
+            let (seq, hash) = out
+                .last()
+                .map(|r| (r.seq, r.hash.clone()))
+                .unwrap_or((0, GENESIS_HASH.into()));
+            let e = interdict_store::AuditEvent {
+                at: i as i64,
+                org_id: Some(1 + (i as i64 % 3)),
+                actor: format!("user:{i}"),
+                purpose: purpose.clone(),
+                action: action.clone(),
+                detail: serde_json::json!({"i": i}),
+                returned: returned.clone(),
+            };
+            out.push(AuditRecord::chain(seq, &hash, &e));
+        }
+        out
+    }
+
+    fn verify(records: &[AuditRecord], head: (i64, String)) -> Option<i64> {
+        let mut v = ChainVerifier::default();
+        for r in records {
+            if !v.push(r) {
+                break;
+            }
+        }
+        v.finish(Some(head)).first_broken.map(|b| b.seq)
+    }
+
+    proptest! {
+        /// Any change to any field of any record is detected, at that record.
+        #[test]
+        fn any_edit_is_found_at_its_record(
+            events in prop::collection::vec((".{0,12}", "[a-z.]{1,10}", prop::collection::vec("[A-Z]{2}[0-9]{1,3}", 0..3)), 1..20),
+            pick in any::<prop::sample::Index>(),
+            field in 0usize..7,
+            junk in "[a-z]{1,5}",
+        ) {
+            let good = chain(&events);
+            let head = (good.len() as i64, good.last().unwrap().hash.clone());
+            prop_assert_eq!(verify(&good, head.clone()), None);
+            let mut bad = good.clone();
+            let i = pick.index(bad.len());
+            let r = &mut bad[i];
+            match field {
+                0 => r.purpose.push_str(&junk),
+                1 => r.action.push_str(&junk),
+                2 => r.actor.push_str(&junk),
+                3 => r.returned.push_str(&junk),
+                4 => r.detail.push_str(&junk),
+                5 => r.at += 1,
+                _ => r.org_id = Some(r.org_id.unwrap_or(0) + 100),
+            }
+            prop_assert_eq!(verify(&bad, head), Some(i as i64 + 1));
+        }
+
+        /// Deleting any record is detected at the position it leaves empty.
+        #[test]
+        fn any_deletion_is_found(
+            n in 1usize..20,
+            pick in any::<prop::sample::Index>(),
+        ) {
+            let events: Vec<_> = (0..n).map(|i| (format!("p{i}"), "screen".to_string(), vec![])).collect();
+            let good = chain(&events);
+            let head = (good.len() as i64, good.last().unwrap().hash.clone());
+            let mut bad = good.clone();
+            let i = pick.index(bad.len());
+            bad.remove(i);
+            prop_assert_eq!(verify(&bad, head), Some(i as i64 + 1));
+        }
+    }
+}
