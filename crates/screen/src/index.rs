@@ -23,6 +23,42 @@ pub(crate) struct IndexedName {
     pub kind: NameKind,
     pub prepared: PreparedName,
     pub weights: Vec<f64>,
+    pub profile: WeightProfile,
+}
+
+/// What bounding needs to know of an indexed name's weights without aligning it.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct WeightProfile {
+    /// Sum of all part weights.
+    pub total: f64,
+    /// Sum of the weights of parts whose being unmatched on both sides counts as a conflict.
+    pub conflicting: f64,
+    /// Part weights, largest first.
+    pub descending: Vec<f64>,
+}
+
+impl WeightProfile {
+    fn of(name: &PreparedName, weights: &[f64]) -> Self {
+        let mut descending: Vec<f64> = weights.iter().copied().filter(|w| *w > 0.0).collect();
+        descending.sort_by(|a, b| b.total_cmp(a));
+        let conflicting = name
+            .parts
+            .iter()
+            .zip(weights)
+            .filter(|(p, _)| p.role.can_conflict())
+            .map(|(_, w)| *w)
+            .sum();
+        WeightProfile {
+            total: weights.iter().sum(),
+            conflicting,
+            descending,
+        }
+    }
+
+    /// The largest weight `k` parts of this name can carry.
+    pub fn top(&self, k: usize) -> f64 {
+        self.descending.iter().take(k).sum()
+    }
 }
 
 /// Collects entities, then builds an immutable [`WatchlistIndex`].
@@ -82,6 +118,7 @@ impl WatchlistIndexBuilder {
                         kind: n.kind,
                         prepared: prepare(&n.text, class, lex),
                         weights: Vec::new(),
+                        profile: WeightProfile::default(),
                     })
             })
             .collect();
@@ -97,7 +134,7 @@ impl WatchlistIndexBuilder {
                     keys::part_keys(p, &mut ks);
                 }
                 for i in 0..n.prepared.adjacent.len() {
-                    keys::adjacent_keys(&n.prepared, i, &mut ks);
+                    keys::indexed_adjacent_keys(&n.prepared, i, &mut ks);
                 }
                 ks.sort_unstable();
                 ks.dedup();
@@ -150,6 +187,7 @@ impl WatchlistIndexBuilder {
             .map(|n| interdict_names::part_weights(&n.prepared, &index).to_vec())
             .collect();
         for (n, w) in names.iter_mut().zip(weighted) {
+            n.profile = WeightProfile::of(&n.prepared, &w);
             n.weights = w;
         }
         index.names = names;

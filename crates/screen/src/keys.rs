@@ -6,6 +6,7 @@
 //! - `S`: the consonant skeleton and, for skeletons of four or more classes, every skeleton with one class
 //!   deleted (equal skeletons, typos, and Latin against vowel-less transliterations are at most one edit apart
 //!   on the skeleton, counting a swap of neighbours as one edit, which two deletions also reveal);
+//! - `M`, `N`: text and skeleton of two adjacent indexed parts joined, probed by a query part written as one;
 //! - `E`: for parts with a skeleton of at most three classes, the text and its one-deletion variants.
 
 use interdict_names::{Part, PartRole, PreparedName};
@@ -50,8 +51,19 @@ pub(crate) fn group_key(group: interdict_names::GroupId) -> Key {
     key(b'G', &group.to_le_bytes())
 }
 
+/// The key of an initial: posted by a name's initials, probed by the first letter of each query word (and the
+/// reverse: a query initial is free, see `search`).
+pub(crate) fn initial_key(letter: u8) -> Key {
+    key(b'I', &[letter])
+}
+
 /// Keys of one part (empty for parts that do not count or that match only exactly).
 pub(crate) fn part_keys(part: &Part, out: &mut Vec<Key>) {
+    if part.role == PartRole::Initial {
+        if let Some(&b) = part.text.as_bytes().first() {
+            out.push(initial_key(b));
+        }
+    }
     out.push(text_key(&part.text));
     if part.role != PartRole::Word {
         return;
@@ -74,7 +86,33 @@ pub(crate) fn part_keys(part: &Part, out: &mut Vec<Key>) {
     }
 }
 
-/// Keys of the concatenation of parts `i` and `i + 1`, when both are words.
+/// Index side: keys of the concatenation of parts `i` and `i + 1` (families `M` text, `N` skeleton), which a
+/// query part written as one word probes with [`merge_probe_keys`]. Kept apart from the single-part families so
+/// that a hit through them is known to consume two candidate parts.
+pub(crate) fn indexed_adjacent_keys(name: &PreparedName, i: usize, out: &mut Vec<Key>) {
+    if name.parts[i].role != PartRole::Word || name.parts[i + 1].role != PartRole::Word {
+        return;
+    }
+    let (joined, skeleton) = &name.adjacent[i];
+    out.push(key(b'M', joined.as_bytes()));
+    if skeleton.len() >= 3 {
+        out.push(key(b'N', skeleton.as_bytes()));
+    }
+}
+
+/// Query side: the keys under which a candidate's two adjacent parts equal to this one part are posted.
+pub(crate) fn merge_probe_keys(part: &Part, out: &mut Vec<Key>) {
+    if part.role != PartRole::Word {
+        return;
+    }
+    out.push(key(b'M', part.text.as_bytes()));
+    if part.skeleton.len() >= 3 {
+        out.push(key(b'N', part.skeleton.as_bytes()));
+    }
+}
+
+/// Query side: keys of the concatenation of query parts `i` and `i + 1`, matched against candidates' single
+/// parts (families `T` and `S`).
 pub(crate) fn adjacent_keys(name: &PreparedName, i: usize, out: &mut Vec<Key>) {
     if name.parts[i].role != PartRole::Word || name.parts[i + 1].role != PartRole::Word {
         return;

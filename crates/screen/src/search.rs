@@ -2,7 +2,7 @@
 //! the candidates that can still make the result list, evidence, explanations.
 
 use crate::evidence::{self, DOCUMENT_MATCH_SCORE, Evidence};
-use crate::index::{WatchlistIndex, name_class};
+use crate::index::{IndexedName, WatchlistIndex, name_class};
 use crate::keys;
 use interdict_model::{Entity, NameKind, Schema, normalize_document_number};
 use interdict_names::{
@@ -66,6 +66,8 @@ struct QueryName {
     prepared: PreparedName,
     weights: SmallVec<[f64; 8]>,
     total_weight: f64,
+    /// Sum of the weights of parts that can conflict (words, `abd`, kunya, initials).
+    conflicting_total: f64,
     /// Bits of parts that can match without a shared key (initials), assumed matched when bounding.
     free_bits: u64,
 }
@@ -76,16 +78,45 @@ struct Scratch {
     touched: Vec<u32>,
 }
 
-/// The most a name pair can score when the query parts of weight `hit` share a key with the candidate and the
-/// rest (`total - hit`) do not: hit parts match perfectly, the others stay unmatched, nothing is left on the
-/// candidate side: `hit / (hit + λ·missed)`. See `interdict_names::align`.
-fn name_score_bound(hit: f64, total: f64, class: NameClass) -> f64 {
-    if hit <= 0.0 {
+/// What a query name's key hits say about one candidate name, for bounding its score.
+struct Hits {
+    /// Query-side weight of the parts that share a key with the candidate (or are initials).
+    hit: f64,
+    /// The part of `hit` carried by parts that can conflict.
+    conflicting_hit: f64,
+    /// Number of query parts hit.
+    parts_hit: usize,
+    /// Whether a hit went through a candidate's joined adjacent parts (one query part, two candidate parts).
+    merged: bool,
+}
+
+/// The most a name pair can score given its key hits (see `interdict_names::align` for the score): hit query parts
+/// match perfectly; the others stay unmatched; on the candidate side at most the heaviest parts that the hits can
+/// consume are matched, the rest are unmatched; the conflict penalty applies to what certainly stays unmatched on
+/// both sides; the substance factor to the hit weight.
+fn name_score_bound(h: &Hits, q: &QueryName, c: &IndexedName, params: &ScoreParams) -> f64 {
+    if h.hit <= 0.0 {
         return 0.0;
     }
-    let params = ScoreParams::default();
-    let missed = (total - hit).max(0.0);
-    (hit / (hit + params.lambda(class) * missed)).min(1.0)
+    let missed_q = (q.total_weight - h.hit).max(0.0);
+    let consumable = if h.merged {
+        2 * h.parts_hit
+    } else {
+        h.parts_hit
+    };
+    let top = c.profile.top(consumable);
+    let missed_c = (c.profile.total - top).max(0.0);
+    let lambda = params.lambda(c.prepared.class);
+    let mut bound = h.hit / (h.hit + lambda * (missed_q + missed_c));
+    let conflict_q = (q.conflicting_total - h.conflicting_hit).max(0.0);
+    let conflict_c = (c.profile.conflicting - top).max(0.0);
+    if conflict_q > 0.0 && conflict_c > 0.0 {
+        let factor = 1.0
+            - params.conflict_strength * conflict_q.min(conflict_c)
+                / q.total_weight.max(c.profile.total);
+        bound *= factor.max(0.5);
+    }
+    (bound * substance_factor(h.hit)).min(1.0)
 }
 
 /// Matched weight from which a name match counts in full; below it the name score shrinks with the square root of
@@ -96,6 +127,38 @@ const FULL_SUBSTANCE: f64 = 1.2;
 fn substance_factor(matched_weight: f64) -> f64 {
     (matched_weight / FULL_SUBSTANCE).sqrt().min(1.0)
 }
+
+/// The query parts whose keys may add candidates: all but the lightest parts that, even matched perfectly with
+/// nothing else, keep a name under `min_bound` (free initials count as matched).
+fn essential_parts(qn: &QueryName, min_bound: f64) -> u64 {
+    let params = ScoreParams::default();
+    let lambda = params.lambda_person.min(params.lambda_other);
+    let mut order: SmallVec<[usize; 8]> = (0..qn.weights.len().min(MAX_PARTS))
+        .filter(|&i| qn.weights[i] > 0.0)
+        .collect();
+    order.sort_by(|&a, &b| qn.weights[a].total_cmp(&qn.weights[b]));
+    let free: f64 = (0..qn.weights.len().min(MAX_PARTS))
+        .filter(|i| qn.free_bits & (1 << i) != 0)
+        .map(|i| qn.weights[i])
+        .sum();
+    let mut light = 0.0;
+    let mut essential: u64 = order.iter().fold(0, |m, &i| m | 1 << i);
+    for &i in &order {
+        let h = light + qn.weights[i] + free;
+        let only = h / (h + lambda * (qn.total_weight - h).max(0.0)) * substance_factor(h);
+        if only >= min_bound {
+            break;
+        }
+        light += qn.weights[i];
+        essential &= !(1 << i);
+    }
+    essential
+}
+
+/// Query parts that take part in retrieval (the rest of a very long name only counts when scoring).
+const MAX_PARTS: usize = 63;
+/// Mask bit recording a hit through a candidate's joined adjacent parts.
+const MERGED_BIT: u64 = 1 << 63;
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -113,7 +176,7 @@ impl WatchlistIndex {
         // Upper bound of the name score per candidate entity.
         let mut bounds: FxHashMap<u32, f64> = FxHashMap::default();
         for qn in &query_names {
-            self.collect_bounds(qn, &mut bounds);
+            self.collect_bounds(qn, options.cutoff - evidence::max_bonus(query), &mut bounds);
         }
         // Document numbers: a matching number makes a candidate regardless of its name.
         for d in &query.documents {
@@ -230,13 +293,21 @@ impl WatchlistIndex {
                     .parts
                     .iter()
                     .enumerate()
-                    .take(64)
+                    .take(MAX_PARTS)
                     .filter(|(_, p)| p.role == interdict_names::PartRole::Initial)
                     .fold(0u64, |m, (i, _)| m | 1 << i);
+                let conflicting_total = prepared
+                    .parts
+                    .iter()
+                    .zip(&weights)
+                    .filter(|(p, _)| p.role.can_conflict())
+                    .map(|(_, w)| *w)
+                    .sum();
                 out.push(QueryName {
                     prepared,
                     weights,
                     total_weight,
+                    conflicting_total,
                     free_bits,
                 });
             }
@@ -246,7 +317,7 @@ impl WatchlistIndex {
 
     /// For every candidate name sharing a key with `qn`, bounds its name score by the share of query weight
     /// whose parts have a key in common with it, and keeps the best bound per entity.
-    fn collect_bounds(&self, qn: &QueryName, bounds: &mut FxHashMap<u32, f64>) {
+    fn collect_bounds(&self, qn: &QueryName, min_bound: f64, bounds: &mut FxHashMap<u32, f64>) {
         SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
             let Scratch { masks, touched } = &mut *scratch;
@@ -255,47 +326,91 @@ impl WatchlistIndex {
             }
             let parts = &qn.prepared.parts;
             let mut ks: Vec<keys::Key> = Vec::with_capacity(16);
-            let hit =
-                |ks: &[keys::Key], bits: u64, masks: &mut Vec<u64>, touched: &mut Vec<u32>| {
-                    for &k in ks {
-                        for &name in self.posting(k) {
-                            let m = &mut masks[name as usize];
-                            if *m == 0 {
-                                touched.push(name);
+            // Essential parts (MaxScore): the lightest parts whose weight together cannot lift a candidate to
+            // `min_bound` only add bits to candidates that heavier parts found; they never add candidates.
+            let essential = essential_parts(qn, min_bound);
+            let hit = |ks: &[keys::Key],
+                       bits: u64,
+                       adds: bool,
+                       masks: &mut Vec<u64>,
+                       touched: &mut Vec<u32>| {
+                for &k in ks {
+                    for &name in self.posting(k) {
+                        let m = &mut masks[name as usize];
+                        if *m == 0 {
+                            if !adds {
+                                continue;
                             }
-                            *m |= bits;
+                            touched.push(name);
                         }
+                        *m |= bits;
                     }
-                };
-            for (i, p) in parts.iter().enumerate().take(64) {
-                if qn.weights[i] <= 0.0 {
-                    continue;
                 }
-                ks.clear();
-                keys::part_keys(p, &mut ks);
-                ks.sort_unstable();
-                ks.dedup();
-                hit(&ks, 1 << i, masks, touched);
+            };
+            // Essential keys first, so that the others find every candidate they may add bits to.
+            for pass_essential in [true, false] {
+                for (i, p) in parts.iter().enumerate().take(MAX_PARTS) {
+                    if qn.weights[i] <= 0.0 || (essential & (1 << i) != 0) != pass_essential {
+                        continue;
+                    }
+                    ks.clear();
+                    keys::part_keys(p, &mut ks);
+                    ks.sort_unstable();
+                    ks.dedup();
+                    hit(&ks, 1 << i, pass_essential, masks, touched);
+                    ks.clear();
+                    keys::merge_probe_keys(p, &mut ks);
+                    hit(&ks, (1 << i) | MERGED_BIT, pass_essential, masks, touched);
+                    if p.role == interdict_names::PartRole::Word
+                        && let Some(&b) = p.text.as_bytes().first()
+                    {
+                        // A word can match a candidate's initial.
+                        hit(
+                            &[keys::initial_key(b)],
+                            1 << i,
+                            pass_essential,
+                            masks,
+                            touched,
+                        );
+                    }
+                }
+                for i in 0..qn.prepared.adjacent.len().min(MAX_PARTS - 1) {
+                    let pair = (1u64 << i) | (1 << (i + 1));
+                    if (essential & pair != 0) != pass_essential {
+                        continue;
+                    }
+                    ks.clear();
+                    keys::adjacent_keys(&qn.prepared, i, &mut ks);
+                    hit(&ks, pair, pass_essential, masks, touched);
+                }
             }
-            for i in 0..qn.prepared.adjacent.len().min(63) {
-                ks.clear();
-                keys::adjacent_keys(&qn.prepared, i, &mut ks);
-                hit(&ks, (1 << i) | (1 << (i + 1)), masks, touched);
-            }
+            let params = ScoreParams::default();
             for &name in touched.iter() {
-                let bits = std::mem::take(&mut masks[name as usize]) | qn.free_bits;
-                let hit_weight: f64 = qn
+                let mask = std::mem::take(&mut masks[name as usize]);
+                let bits = (mask & !MERGED_BIT) | qn.free_bits;
+                let mut h = Hits {
+                    hit: 0.0,
+                    conflicting_hit: 0.0,
+                    parts_hit: 0,
+                    merged: mask & MERGED_BIT != 0,
+                };
+                for (i, (w, p)) in qn
                     .weights
                     .iter()
+                    .zip(&qn.prepared.parts)
                     .enumerate()
-                    .take(64)
-                    .filter(|(i, _)| bits & (1 << i) != 0)
-                    .map(|(_, w)| *w)
-                    .sum();
+                    .take(MAX_PARTS)
+                {
+                    if bits & (1 << i) != 0 {
+                        h.hit += w;
+                        h.parts_hit += 1;
+                        if p.role.can_conflict() {
+                            h.conflicting_hit += w;
+                        }
+                    }
+                }
                 let indexed = &self.names[name as usize];
-                let name_bound =
-                    name_score_bound(hit_weight, qn.total_weight, indexed.prepared.class);
-                let bound = name_bound.min(1.0) * indexed.kind.weight();
+                let bound = name_score_bound(&h, qn, indexed, &params) * indexed.kind.weight();
                 let slot = bounds.entry(indexed.entity).or_insert(0.0);
                 if bound > *slot {
                     *slot = bound;

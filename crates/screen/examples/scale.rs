@@ -1,0 +1,94 @@
+//! Scale run: builds an index over a synthetic list (default 1,000,000 entities) and screens queries drawn from
+//! it, reporting build time, resident memory, queries per second on all cores and latency percentiles.
+//!
+//! `cargo run --release -p interdict-screen --example scale -- [ENTITIES] [QUERIES]`
+
+use interdict_model::{Entity, Name, NameKind};
+use interdict_screen::{ScreenOptions, WatchlistIndexBuilder, synthetic::synthetic_entities};
+use rayon::prelude::*;
+use std::time::Instant;
+
+fn resident_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(str::to_string)
+        })
+        .and_then(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let n: usize = args
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let q: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(20_000);
+    let t = Instant::now();
+    let entities: Vec<Entity> = synthetic_entities(n, 7).collect();
+    let gen_time = t.elapsed();
+    let queries: Vec<(String, Entity)> = entities
+        .iter()
+        .step_by((n / q).max(1))
+        .take(q)
+        .enumerate()
+        .map(|(i, e)| {
+            let mut text = e.names[0].text.clone();
+            if i % 2 == 0 && text.len() > 8 {
+                // Every other query carries a typo.
+                text.remove(text.len() - 3);
+            }
+            let mut query = Entity::new(format!("q{i}"), e.schema);
+            query.names.push(Name::new(text, NameKind::Primary));
+            query.birth_dates = e.birth_dates.clone();
+            (e.id.clone(), query)
+        })
+        .collect();
+    let t = Instant::now();
+    let mut b = WatchlistIndexBuilder::new();
+    b.extend(entities);
+    let index = b.build();
+    let build = t.elapsed();
+    println!(
+        "entities {n}, names {}, generate {:.1}s, build {:.1}s, peak resident memory {:.0} MiB",
+        index.name_count(),
+        gen_time.as_secs_f64(),
+        build.as_secs_f64(),
+        resident_mib()
+    );
+    let options = ScreenOptions::default();
+    let t = Instant::now();
+    let outcomes: Vec<(bool, f64)> = queries
+        .par_iter()
+        .map(|(id, query)| {
+            let s = Instant::now();
+            let r = index.screen(query, &options);
+            (
+                r.iter().any(|m| &m.id == id),
+                s.elapsed().as_secs_f64() * 1000.0,
+            )
+        })
+        .collect();
+    let wall = t.elapsed().as_secs_f64();
+    let found = outcomes.iter().filter(|o| o.0).count();
+    let mut lat: Vec<f64> = outcomes.iter().map(|o| o.1).collect();
+    lat.sort_by(f64::total_cmp);
+    let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)];
+    println!(
+        "queries {}, found their entity {found} ({:.1}%), {:.0} queries/s on {} threads, latency ms p50 {:.3} p99 {:.3} max {:.3}",
+        queries.len(),
+        100.0 * found as f64 / queries.len() as f64,
+        queries.len() as f64 / wall,
+        rayon::current_num_threads(),
+        pct(0.5),
+        pct(0.99),
+        lat[lat.len() - 1]
+    );
+}
