@@ -59,10 +59,10 @@ pub(crate) fn initial_key(letter: u8) -> Key {
 
 /// Keys of one part (empty for parts that do not count or that match only exactly).
 pub(crate) fn part_keys(part: &Part, out: &mut Vec<Key>) {
-    if part.role == PartRole::Initial {
-        if let Some(&b) = part.text.as_bytes().first() {
-            out.push(initial_key(b));
-        }
+    if part.role == PartRole::Initial
+        && let Some(&b) = part.text.as_bytes().first()
+    {
+        out.push(initial_key(b));
     }
     out.push(text_key(&part.text));
     if part.role != PartRole::Word {
