@@ -31,6 +31,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut flagged: HashSet<String> = HashSet::new();
     let mut flagged_by_rule: BTreeMap<String, HashSet<String>> = BTreeMap::new();
     let mut laundering: HashSet<String> = HashSet::new();
+    let mut triggering: HashSet<String> = HashSet::new();
+    let mut subjects: HashSet<String> = HashSet::new();
+    let mut subjects_by_rule: BTreeMap<String, HashSet<String>> = BTreeMap::new();
     for tx in AmlSimReader::new(file, "transactions.csv")? {
         let tx = match tx {
             Ok(t) => t,
@@ -46,6 +49,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             laundering.insert(tx.id.clone());
         }
         for alert in monitor.process(tx) {
+            triggering.insert(alert.transactions[0].id.clone());
+            subjects.insert(alert.subject.account.clone());
+            subjects_by_rule
+                .entry(alert.rule_id.clone())
+                .or_default()
+                .insert(alert.subject.account.clone());
             // An alert flags the transactions its aggregates counted.
             for t in &alert.transactions {
                 flagged.insert(t.id.clone());
@@ -89,5 +98,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         report(rule, set);
     }
     report("ALL RULES", &flagged);
+    println!("-- triggering transactions only (the transaction on which each alert fired):");
+    report("ALL RULES (triggering)", &triggering);
+    println!(
+        "-- accounts (alert subjects) against AMLSim's {} laundering accounts:",
+        labels.fraud_account_count()
+    );
+    let accounts = |name: &str, set: &HashSet<String>| {
+        let tp = set.iter().filter(|a| labels.is_fraud_account(a)).count();
+        println!(
+            "{name:<28} accounts {:>6}  laundering {:>5}  innocent {:>6}  precision {:.3}  recall {:.3}",
+            set.len(),
+            tp,
+            set.len() - tp,
+            tp as f64 / set.len().max(1) as f64,
+            tp as f64 / labels.fraud_account_count().max(1) as f64
+        );
+    };
+    for (rule, set) in &subjects_by_rule {
+        accounts(rule, set);
+    }
+    accounts("ALL RULES", &subjects);
     Ok(())
 }

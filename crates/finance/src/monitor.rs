@@ -66,8 +66,9 @@ pub struct MonitorStats {
     pub live_window_entities: u64,
 }
 
-/// The most transactions an alert lists (the triggering one first).
-pub const MAX_ALERT_TRANSACTIONS: usize = 500;
+/// The most transactions an alert lists (the triggering one first, then the newest others its aggregates
+/// counted; the values are computed over all of them).
+pub const MAX_ALERT_TRANSACTIONS: usize = crate::rules::window::TRANSACTIONS_KEPT_PER_ENTITY;
 
 /// Runs a rule pack over transactions. Not `Sync`: one monitor per stream (partition streams by customer to run
 /// several in parallel); the pack and the screener are shared.
@@ -258,7 +259,7 @@ impl Monitor {
                     amount: amount_minor,
                     counterparty: cp,
                     mask,
-                    tx: tx.clone(),
+                    tx: Some(tx.clone()),
                 });
             }
         }
@@ -321,12 +322,14 @@ impl Monitor {
                     let (k, slot) = self.slots[ai];
                     let key = entity_key(me, pack.aggregates[ai].entity);
                     if let Some(log) = self.logs[k].get(key) {
-                        for e in log.window_events(slot) {
+                        for e in log.window_events(slot).rev() {
                             if txs.len() >= MAX_ALERT_TRANSACTIONS {
                                 break;
                             }
-                            if !txs.iter().any(|t| Arc::ptr_eq(t, &e.tx)) {
-                                txs.push(e.tx.clone());
+                            if let Some(t) = &e.tx
+                                && !txs.iter().any(|x| Arc::ptr_eq(x, t))
+                            {
+                                txs.push(t.clone());
                             }
                         }
                     }

@@ -129,8 +129,13 @@ pub(crate) struct LogEvent {
     pub amount: i64,
     pub counterparty: u64,
     pub mask: u64,
-    pub tx: Arc<Transaction>,
+    /// The transaction itself, kept for the newest [`TRANSACTIONS_KEPT_PER_ENTITY`] events of an entity only
+    /// (older events keep their numbers), which bounds the memory of long windows on busy accounts.
+    pub tx: Option<Arc<Transaction>>,
 }
+
+/// How many of an entity's newest events keep their transaction for alerts.
+pub const TRANSACTIONS_KEPT_PER_ENTITY: usize = 100;
 
 /// One aggregate's view of an entity's log: where its window starts and the running totals inside it.
 #[derive(Debug, Clone, Default)]
@@ -182,6 +187,10 @@ impl EntityLog {
             }
         }
         self.events.push_back(e);
+        let n = self.events.len();
+        if n > TRANSACTIONS_KEPT_PER_ENTITY {
+            self.events[n - 1 - TRANSACTIONS_KEPT_PER_ENTITY].tx = None;
+        }
     }
 
     /// Moves aggregate `i`'s window start to `now`, then drops events no window still holds.
@@ -244,7 +253,7 @@ impl EntityLog {
     }
 
     /// The events inside aggregate `i`'s window (after [`EntityLog::expire`]).
-    pub(crate) fn window_events(&self, i: usize) -> impl Iterator<Item = &LogEvent> {
+    pub(crate) fn window_events(&self, i: usize) -> impl DoubleEndedIterator<Item = &LogEvent> {
         let start = (self.cursors[i].head.saturating_sub(self.base)) as usize;
         self.events
             .range(start.min(self.events.len())..)
