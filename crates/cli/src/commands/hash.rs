@@ -6,7 +6,7 @@
 use anyhow::Context;
 use interdict_phash::{
     DecodeOptions, LumaRule, Orientation, PdqHasher, SixteenBit, VpdqFeature, VpdqOptions,
-    decode_file, exact_hashes_of_file, hash_video,
+    decode_file, exact_hashes_of_file, hash_video, match_videos, parse_vpdq,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -50,6 +50,24 @@ pub struct Args {
     /// The ffmpeg executable for --video.
     #[arg(long, default_value = "ffmpeg")]
     ffmpeg: PathBuf,
+    /// Video: also match each video against this one (a video, or a vpdq .txt file) and add "match" with the
+    /// share of query frames found in the target and of target frames found in the query (the vpdq tool's
+    /// brute-force match).
+    #[arg(long, value_name = "VIDEO|FILE.txt")]
+    match_against: Option<PathBuf>,
+    /// Video matching: frames match when their distance is below this.
+    #[arg(long, default_value_t = 31)]
+    match_distance: u32,
+    /// Video matching: frames with lower quality are ignored.
+    #[arg(long, default_value_t = 50)]
+    match_quality: u8,
+}
+
+/// What a video is matched against.
+struct VideoTarget {
+    path: PathBuf,
+    distance: u32,
+    quality: u8,
 }
 
 struct ImageConfig {
@@ -63,6 +81,7 @@ enum Mode {
     Video {
         options: VpdqOptions,
         vpdq_lines: bool,
+        target: Option<VideoTarget>,
     },
 }
 
@@ -112,6 +131,11 @@ fn config(args: Args) -> anyhow::Result<HashConfig> {
                 ffmpeg: args.ffmpeg,
             },
             vpdq_lines,
+            target: args.match_against.map(|path| VideoTarget {
+                path,
+                distance: args.match_distance,
+                quality: args.match_quality,
+            }),
         }
     } else {
         let orientation = if args.apply_exif_orientation {
@@ -148,7 +172,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Mode::Video {
             options,
             vpdq_lines,
-        } => hash_videos(&config, options, *vpdq_lines),
+            target,
+        } => hash_videos(&config, options, *vpdq_lines, target.as_ref()),
     }
 }
 
@@ -179,10 +204,19 @@ struct FrameRecord {
 struct VideoRecord {
     file: String,
     vpdq: Vec<FrameRecord>,
+    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
+    matched: Option<VideoMatchRecord>,
     #[serde(skip_serializing_if = "Option::is_none")]
     md5: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sha256: Option<String>,
+}
+
+#[derive(Serialize)]
+struct VideoMatchRecord {
+    target: String,
+    query_match_percent: f64,
+    target_match_percent: f64,
 }
 
 type ExactPair = (Option<String>, Option<String>);
@@ -237,7 +271,17 @@ fn hash_videos(
     config: &HashConfig,
     options: &VpdqOptions,
     vpdq_lines: bool,
+    target: Option<&VideoTarget>,
 ) -> anyhow::Result<ExitCode> {
+    let target_features = match target {
+        None => None,
+        Some(t) if t.path.extension().is_some_and(|e| e == "txt") => {
+            let text = std::fs::read_to_string(&t.path)
+                .with_context(|| format!("{}: cannot read", t.path.display()))?;
+            Some(parse_vpdq(&text, &t.path)?)
+        }
+        Some(t) => Some(hash_video(&t.path, options)?),
+    };
     let results: Vec<anyhow::Result<(VideoRecord, Vec<VpdqFeature>)>> = config
         .files
         .iter()
@@ -253,10 +297,19 @@ fn hash_videos(
                 })
                 .collect();
             let (md5, sha256) = exact_of(config, file)?;
+            let matched = target.zip(target_features.as_ref()).map(|(t, tf)| {
+                let m = match_videos(&features, tf, t.distance, t.quality);
+                VideoMatchRecord {
+                    target: t.path.display().to_string(),
+                    query_match_percent: (m.query_match_percent * 100.0).round() / 100.0,
+                    target_match_percent: (m.target_match_percent * 100.0).round() / 100.0,
+                }
+            });
             Ok((
                 VideoRecord {
                     file: file.display().to_string(),
                     vpdq,
+                    matched,
                     md5,
                     sha256,
                 },
