@@ -22,6 +22,8 @@ pub struct ServerConfig {
     pub first_organisation: String,
     pub retention: RetentionConfig,
     pub screening: ScreeningDefaults,
+    /// Seconds between checks for list versions activated by another replica or process (0: never).
+    pub index_refresh_secs: u64,
     /// Argon2 memory cost of new API keys in KiB (default: argon2's recommendation).
     pub key_memory_kib: u32,
     /// Argon2 iterations of new API keys.
@@ -39,6 +41,7 @@ impl Default for ServerConfig {
             first_organisation: "Demo Agency".into(),
             retention: RetentionConfig::default(),
             screening: ScreeningDefaults::default(),
+            index_refresh_secs: 10,
             key_memory_kib: hashing.memory_kib,
             key_iterations: hashing.iterations,
         }

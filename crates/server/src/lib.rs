@@ -159,6 +159,9 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     retention::spawn_background(state.clone());
+    state
+        .indexes
+        .spawn_refresh(Arc::clone(&state.store), state.config.index_refresh_secs);
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await

@@ -78,6 +78,64 @@ impl IndexRegistry {
     }
 }
 
+impl IndexRegistry {
+    /// Rebuilds the index of every organisation whose active list versions in the store differ from the ones
+    /// its index was built from (another replica, or another process on the same database, imported a list).
+    /// Returns the number of indexes rebuilt.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub fn refresh_changed(&self, store: &dyn Store) -> Result<usize, ApiError> {
+        let mut rebuilt = 0;
+        for org in store.organisations()? {
+            let current: Vec<ListRef> = store
+                .lists(org.id)?
+                .into_iter()
+                .map(|v| ListRef {
+                    list: v.list,
+                    version: v.version,
+                })
+                .collect();
+            let held = self
+                .by_org
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&org.id)
+                .map(|ix| ix.lists.clone());
+            if held.is_some_and(|h| h != current) {
+                self.rebuild(store, org.id)?;
+                rebuilt += 1;
+            }
+        }
+        Ok(rebuilt)
+    }
+
+    /// Runs [`IndexRegistry::refresh_changed`] every `secs` seconds (a no-op when `secs` is 0).
+    pub fn spawn_refresh(self: &Arc<Self>, store: Arc<dyn Store>, secs: u64) {
+        if secs == 0 {
+            return;
+        }
+        let registry = Arc::clone(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(secs));
+            loop {
+                tick.tick().await;
+                let (registry, store) = (Arc::clone(&registry), Arc::clone(&store));
+                match tokio::task::spawn_blocking(move || registry.refresh_changed(store.as_ref()))
+                    .await
+                {
+                    Ok(Ok(0)) => {}
+                    Ok(Ok(n)) => {
+                        tracing::info!(rebuilt = n, "screening indexes refreshed from the store")
+                    }
+                    Ok(Err(e)) => tracing::error!(error = %e, "index refresh failed"),
+                    Err(e) => tracing::error!(error = %e, "index refresh task failed"),
+                }
+            }
+        });
+    }
+}
+
 /// Screening parameters of one request.
 #[derive(Debug, Clone, Copy)]
 pub struct ScreenParams {

@@ -937,3 +937,47 @@ async fn transactions_in_rule_alerts_out() {
         .await;
     assert_error(status, &body, 400, "invalid_request");
 }
+
+#[tokio::test]
+async fn a_second_replica_picks_up_list_updates_from_the_store() {
+    let h = Harness::new().await;
+    let replica = AppState::new(Arc::clone(&h.state.store), config());
+    let body = h.screen_karim(&h.a.analyst).await;
+    assert_eq!(body["lists"][0]["version"], 1);
+    let second = replica.indexes.get(replica.store.as_ref(), h.a.id).unwrap();
+    assert_eq!(second.lists[0].version, 1);
+    let (status, _) = h
+        .send(
+            Method::POST,
+            "/v1/lists/watch",
+            Some(&h.a.ingest),
+            Body::from(WATCHLIST_V2),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        replica
+            .indexes
+            .refresh_changed(replica.store.as_ref())
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        replica
+            .indexes
+            .get(replica.store.as_ref(), h.a.id)
+            .unwrap()
+            .lists[0]
+            .version,
+        2
+    );
+    assert_eq!(
+        replica
+            .indexes
+            .refresh_changed(replica.store.as_ref())
+            .unwrap(),
+        0,
+        "nothing changed since"
+    );
+}

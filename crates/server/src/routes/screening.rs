@@ -74,6 +74,47 @@ struct Screened {
     queries: Vec<(String, serde_json::Value, Vec<ScreenMatch>)>,
     alert_ids: Vec<Vec<i64>>,
     lists: Vec<ListRef>,
+    index: std::sync::Arc<crate::screening::OrgIndex>,
+}
+
+/// Batches up to this size are screened on the request's task; larger ones on the blocking pool, so that a big
+/// batch does not stall the runtime's worker threads.
+const INLINE_QUERIES: usize = 4;
+
+async fn screen_off_runtime(
+    state: &AppState,
+    who: &Principal,
+    purpose: String,
+    endpoint: String,
+    raw: Vec<serde_json::Value>,
+    params: ScreenParams,
+    dataset: Option<String>,
+) -> Result<Screened, ApiError> {
+    if raw.len() <= INLINE_QUERIES {
+        return screen_and_record(
+            state,
+            who,
+            purpose,
+            &endpoint,
+            raw,
+            params,
+            dataset.as_deref(),
+        );
+    }
+    let (state, who) = (state.clone(), who.clone());
+    tokio::task::spawn_blocking(move || {
+        screen_and_record(
+            &state,
+            &who,
+            purpose,
+            &endpoint,
+            raw,
+            params,
+            dataset.as_deref(),
+        )
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("screening task: {e}")))?
 }
 
 /// Screens, stores alerts for matches and the audit record, in one store transaction.
@@ -84,7 +125,7 @@ fn screen_and_record(
     endpoint: &str,
     raw: Vec<serde_json::Value>,
     params: ScreenParams,
-    keep: impl Fn(&ScreenMatch) -> bool,
+    dataset: Option<&str>,
 ) -> Result<Screened, ApiError> {
     if raw.is_empty() {
         return Err(ApiError::invalid("queries must not be empty"));
@@ -101,6 +142,10 @@ fn screen_and_record(
         .map(|(i, q)| read_query(i + 1, q))
         .collect::<Result<_, _>>()?;
     let index = state.indexes.get(state.store.as_ref(), who.org_id())?;
+    // A dataset filter (yente's `/match/{dataset}`): a list name keeps the whole index, else entity datasets.
+    let whole_list = dataset.is_none_or(|d| index.lists.iter().any(|l| l.list == d));
+    let keep =
+        |m: &ScreenMatch| whole_list || dataset.is_some_and(|d| m.datasets.iter().any(|x| x == d));
     let mut queries = Vec::with_capacity(raw.len());
     let mut alerts = Vec::new();
     let mut returned = Vec::new();
@@ -161,6 +206,7 @@ fn screen_and_record(
         queries,
         alert_ids,
         lists: index.lists.clone(),
+        index,
     })
 }
 
@@ -181,15 +227,16 @@ pub async fn screen_batch(
     who.require(SCREENERS)?;
     let purpose = require_purpose(&headers, req.purpose.as_deref())?;
     let params = ScreenParams::new(state.config.screening, req.limit, req.cutoff, req.threshold)?;
-    let s = screen_and_record(
+    let s = screen_off_runtime(
         &state,
         &who,
         purpose,
-        "/v1/screen",
+        "/v1/screen".into(),
         req.queries,
         params,
-        |_| true,
-    )?;
+        None,
+    )
+    .await?;
     let mut results = Vec::with_capacity(s.queries.len());
     for ((id, _, matches), alert_ids) in s.queries.iter().zip(s.alert_ids) {
         results.push(QueryResults {
@@ -326,19 +373,10 @@ pub async fn yente_match(
             v
         })
         .collect();
-    let index = state.indexes.get(state.store.as_ref(), who.org_id())?;
-    let all = dataset == "default";
-    let in_list = index.lists.iter().any(|l| l.list == dataset);
-    let keep = |m: &ScreenMatch| all || in_list || m.datasets.contains(&dataset);
-    let s = screen_and_record(
-        &state,
-        &who,
-        purpose,
-        &format!("/match/{dataset}"),
-        raw,
-        params,
-        keep,
-    )?;
+    let endpoint = format!("/match/{dataset}");
+    let filter = (dataset != "default").then_some(dataset);
+    let s = screen_off_runtime(&state, &who, purpose, endpoint, raw, params, filter).await?;
+    let index = std::sync::Arc::clone(&s.index);
     let mut responses = BTreeMap::new();
     for (key, (_, query, matches)) in keys.into_iter().zip(s.queries) {
         let mut results = Vec::with_capacity(matches.len());
