@@ -99,8 +99,12 @@ fn bench(c: &mut Criterion) {
         }
         None => eprintln!("bench runs against the synthetic list only"),
     }
+    let synthetic = std::env::var("INTERDICT_BENCH_SYNTHETIC")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
     builder.extend(interdict_screen::synthetic::synthetic_entities(
-        1_000_000, 7,
+        synthetic, 7,
     ));
     let index = Arc::new(builder.build());
     let screener = TravellerScreener::new(
