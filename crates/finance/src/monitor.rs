@@ -88,6 +88,8 @@ pub struct Monitor {
     stats: MonitorStats,
     latest: Timestamp,
     scratch: Vec<f64>,
+    /// Window start of each aggregate at the current transaction's time.
+    starts: Vec<i64>,
     since_sweep: u64,
 }
 
@@ -139,6 +141,7 @@ impl Monitor {
             stats: MonitorStats::default(),
             latest: Timestamp(i64::MIN),
             scratch: vec![0.0; n],
+            starts: vec![0; n],
             since_sweep: 0,
         }
     }
@@ -209,9 +212,13 @@ impl Monitor {
         let amount_minor = converted.unwrap_or(0);
         let amount_major = converted.map(|c| c as f64 / 100.0).unwrap_or(f64::NAN);
 
-        // 1. Log the transaction for every entity whose aggregates (by flow and filter) count it.
+        // Window starts at `now`, computed once per transaction.
+        for (ai, a) in pack.aggregates.iter().enumerate() {
+            self.starts[ai] = a.window.start(now, pack.offset);
+        }
+        // Which aggregates (as a slot mask per entity kind) count this transaction for each side.
+        let mut masks = [[0u64; 2]; 2];
         for &side in sides {
-            let (me, other) = side_party(&tx, side);
             let cx = EvalContext {
                 tx: &tx,
                 side,
@@ -219,76 +226,88 @@ impl Monitor {
                 offset: pack.offset,
                 aggregates: &[],
             };
-            let mut counterparty = None;
+            for (k, kind_aggregates) in self.kind_aggregates.iter().enumerate() {
+                for (slot, &ai) in kind_aggregates.iter().enumerate() {
+                    let a = &pack.aggregates[ai];
+                    if a.flow.includes(side) && a.filter.as_ref().is_none_or(|f| f.test(&cx)) {
+                        masks[side as usize][k] |= 1 << slot;
+                    }
+                }
+            }
+        }
+
+        // 1. Per side: log the transaction in the side's account and customer logs, read every aggregate (one
+        // map lookup per entity), then evaluate the rules for that side. When both sides are the same entity
+        // (a transfer between one's own accounts under one customer id), both events are logged before the
+        // first read, so the values always include the whole transaction. A rule raises at most one alert per
+        // side of a transaction.
+        let mut logged = [[false; 2]; 2];
+        for &side in sides {
+            let (me, other) = side_party(&tx, side);
+            let other_side = match side {
+                Side::Debtor => Side::Creditor,
+                Side::Creditor => Side::Debtor,
+            };
+            let other_here = sides.contains(&other_side);
             for kind in KINDS {
                 let k = kind_index(kind);
                 let key = entity_key(me, kind);
                 if key.is_empty() || self.kind_aggregates[k].is_empty() {
-                    continue;
-                }
-                let mut mask = 0u64;
-                for (slot, &ai) in self.kind_aggregates[k].iter().enumerate() {
-                    let a = &pack.aggregates[ai];
-                    if a.flow.includes(side) && a.filter.as_ref().is_none_or(|f| f.test(&cx)) {
-                        mask |= 1 << slot;
+                    for &ai in &self.kind_aggregates[k] {
+                        self.scratch[ai] = 0.0;
                     }
-                }
-                if mask == 0 {
                     continue;
                 }
-                let cp = *counterparty.get_or_insert_with(|| {
-                    hash_str(if other.account_key().is_empty() {
-                        &other.name
-                    } else {
-                        other.account_key()
-                    })
-                });
+                let mut events: [(Side, u64); 2] = [(side, 0), (other_side, 0)];
+                if !logged[side as usize][k] {
+                    events[0].1 = masks[side as usize][k];
+                    logged[side as usize][k] = true;
+                }
+                if other_here && !logged[other_side as usize][k] && entity_key(other, kind) == key {
+                    events[1].1 = masks[other_side as usize][k];
+                    logged[other_side as usize][k] = true;
+                }
                 let map = &mut self.logs[k];
-                let log = match map.get_mut(key) {
-                    Some(l) => l,
-                    None => map
-                        .entry(key.into())
-                        .or_insert_with(|| EntityLog::new(&self.kind_distinct[k])),
+                let log = if events[0].1 | events[1].1 != 0 {
+                    Some(match map.get_mut(key) {
+                        Some(l) => l,
+                        None => map
+                            .entry(key.into())
+                            .or_insert_with(|| EntityLog::new(&self.kind_distinct[k])),
+                    })
+                } else {
+                    map.get_mut(key)
+                };
+                let Some(log) = log else {
+                    for &ai in &self.kind_aggregates[k] {
+                        self.scratch[ai] = 0.0;
+                    }
+                    continue;
                 };
                 for (slot, &ai) in self.kind_aggregates[k].iter().enumerate() {
-                    log.expire(slot, pack.aggregates[ai].window, now, pack.offset);
+                    log.expire(slot, self.starts[ai], now);
                 }
                 log.compact();
-                log.push(LogEvent {
-                    ts: now,
-                    amount: amount_minor,
-                    counterparty: cp,
-                    mask,
-                    tx: Some(tx.clone()),
-                });
-            }
-        }
-
-        // 2. Read every aggregate for each side's entities once, then evaluate the rules for that side. A rule
-        // raises at most one alert per side of a transaction.
-        for &side in sides {
-            let (me, _) = side_party(&tx, side);
-            for kind in KINDS {
-                let k = kind_index(kind);
-                let key = entity_key(me, kind);
-                let log = if key.is_empty() {
-                    None
-                } else {
-                    self.logs[k].get_mut(key)
-                };
-                match log {
-                    Some(log) => {
-                        for (slot, &ai) in self.kind_aggregates[k].iter().enumerate() {
-                            let a = &pack.aggregates[ai];
-                            log.expire(slot, a.window, now, pack.offset);
-                            self.scratch[ai] = log.value(slot, a.function);
-                        }
+                for (event_side, mask) in events {
+                    if mask == 0 {
+                        continue;
                     }
-                    None => {
-                        for &ai in &self.kind_aggregates[k] {
-                            self.scratch[ai] = 0.0;
-                        }
-                    }
+                    let (_, cp_party) = side_party(&tx, event_side);
+                    let cp = hash_str(if cp_party.account_key().is_empty() {
+                        &cp_party.name
+                    } else {
+                        cp_party.account_key()
+                    });
+                    log.push(LogEvent {
+                        ts: now,
+                        amount: amount_minor,
+                        counterparty: cp,
+                        mask,
+                        tx: Some(tx.clone()),
+                    });
+                }
+                for (slot, &ai) in self.kind_aggregates[k].iter().enumerate() {
+                    self.scratch[ai] = log.value(slot, pack.aggregates[ai].function);
                 }
             }
             let cx = EvalContext {
@@ -468,9 +487,10 @@ impl Monitor {
         let ai = self.pack.aggregates.iter().position(|a| a.name == name)?;
         let a = &self.pack.aggregates[ai];
         let (k, slot) = self.slots[ai];
+        let start = a.window.start(now, self.pack.offset);
         Some(match self.logs[k].get_mut(key) {
             Some(log) => {
-                log.expire(slot, a.window, now, self.pack.offset);
+                log.expire(slot, start, now);
                 log.value(slot, a.function)
             }
             None => 0.0,

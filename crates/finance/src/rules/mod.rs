@@ -25,8 +25,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
-    Debtor,
-    Creditor,
+    Debtor = 0,
+    Creditor = 1,
 }
 
 impl Side {

@@ -194,14 +194,14 @@ impl EntityLog {
     }
 
     /// Moves aggregate `i`'s window start to `now`, then drops events no window still holds.
-    pub(crate) fn expire(&mut self, i: usize, window: Window, now: Timestamp, offset: UtcOffset) {
+    /// `start` is [`Window::start`] at `now`.
+    pub(crate) fn expire(&mut self, i: usize, start: i64, now: Timestamp) {
         let end = self.base + self.events.len() as u64;
         let c = &mut self.cursors[i];
         if c.expired_at == now.0 {
             return;
         }
         c.expired_at = now.0;
-        let start = window.start(now, offset);
         while c.head < end {
             let e = &self.events[(c.head - self.base) as usize];
             if e.ts.0 >= start {
