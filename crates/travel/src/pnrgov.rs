@@ -50,8 +50,15 @@ pub struct Booking {
     /// Other systems' locators for the same booking (`KE:EDP2RW`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub other_locators: Vec<String>,
+    /// When the booking was made (RCI).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
+    /// Latest PNR transaction (DAT 700).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_transaction: Option<String>,
+    /// First ticket issue (DAT 710).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_issued: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agency: Option<Agency>,
     /// Indices into the message's `travellers`.
@@ -633,7 +640,14 @@ pub fn parse_pnrgov(
             (_, Section::MessageHeader) => {}
             ("RCI", Section::BookingHeader) => {
                 let locator = seg.text(0, 1).to_string();
-                let created = ddmmyy(seg.text(0, 3), seg.text(0, 4), reference);
+                // Creation date and time (C330: company, locator, type, date DDMMYY, time); some carriers leave
+                // out the type, so the first six-digit component after the locator is the date.
+                let created = (2..=3)
+                    .find(|&c| {
+                        seg.text(0, c).len() == 6
+                            && seg.text(0, c).bytes().all(|b| b.is_ascii_digit())
+                    })
+                    .and_then(|c| ddmmyy(seg.text(0, c), seg.text(0, c + 1), reference));
                 let others: Vec<String> = (1..seg.element_count())
                     .map(|e| format!("{}:{}", seg.text(e, 0), seg.text(e, 1)))
                     .filter(|s| s.len() > 1)
@@ -647,14 +661,14 @@ pub fn parse_pnrgov(
                 }
             }
             ("DAT", Section::BookingHeader) => {
-                // DAT 700: the booking (PNR creation) date when RCI does not carry it.
+                // DAT 700: latest PNR transaction; 710: ticket issue.
                 for e in 0..seg.element_count() {
-                    if seg.text(e, 0) == "700" {
-                        let d = ddmmyy(seg.text(e, 1), seg.text(e, 2), reference);
-                        if let Some(b) = r.booking()
-                            && b.created.is_none()
-                        {
-                            b.created = d;
+                    let d = ddmmyy(seg.text(e, 1), seg.text(e, 2), reference);
+                    if let Some(b) = r.booking() {
+                        match seg.text(e, 0) {
+                            "700" => b.last_transaction = d,
+                            "710" if b.ticket_issued.is_none() => b.ticket_issued = d,
+                            _ => {}
                         }
                     }
                 }
