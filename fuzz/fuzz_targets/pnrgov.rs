@@ -13,7 +13,10 @@ fuzz_target!(|data: &[u8]| {
             for b in &p.bookings {
                 for s in &b.services {
                     let code = s.split_whitespace().next().unwrap_or("");
-                    assert!(filter.ssr_category(code).is_none(), "sensitive SSR kept: {s}");
+                    assert!(
+                        filter.ssr_category(code).is_none(),
+                        "sensitive SSR kept: {s}"
+                    );
                 }
             }
         }
