@@ -21,11 +21,17 @@ pub struct CheckArgs {
     /// The date two-digit years pivot on (YYYY-MM-DD; default: today, UTC).
     #[arg(long)]
     today: Option<String>,
+    /// PAXLST or PNRGOV files to cross-check against: each zone is compared with the traveller holding the same
+    /// document number (name, birth date, expiry, nationality); differences are document-fraud indicators and
+    /// make the document count as failed.
+    #[arg(long = "against")]
+    against: Vec<PathBuf>,
 }
 
 struct CheckConfig {
     files: Vec<PathBuf>,
     today: dates::ReferenceDate,
+    travellers: Vec<(String, interdict_travel::Traveller)>,
 }
 
 fn parse_today(s: &str) -> anyhow::Result<dates::ReferenceDate> {
@@ -53,9 +59,23 @@ pub(crate) fn reference_date(arg: Option<&str>) -> anyhow::Result<dates::Referen
 pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
     match cmd {
         Command::Check(args) => {
+            let today = reference_date(args.today.as_deref())?;
+            let mut travellers = Vec::new();
+            let filter = interdict_travel::SensitiveDataFilter::default();
+            for path in &args.against {
+                let bytes =
+                    std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+                let file = interdict_travel::read_travel_file(&bytes, &filter, today);
+                for m in &file.messages {
+                    for t in m.message.travellers() {
+                        travellers.push((path.display().to_string(), t.clone()));
+                    }
+                }
+            }
             let config = CheckConfig {
-                today: reference_date(args.today.as_deref())?,
+                today,
                 files: args.files,
+                travellers,
             };
             check(&config)
         }
@@ -82,6 +102,28 @@ fn check(config: &CheckConfig) -> anyhow::Result<ExitCode> {
         for zone in split_zones(text) {
             let r: MrzCheck = check_mrz(&zone, config.today);
             all_valid &= r.valid;
+            let cross = if config.travellers.is_empty() || r.format.is_none() {
+                None
+            } else {
+                let key = interdict_model::normalize_document_number(&r.fields.document_number);
+                let found = config.travellers.iter().find(|(_, t)| {
+                    t.documents
+                        .iter()
+                        .any(|d| interdict_model::normalize_document_number(&d.number) == key)
+                });
+                Some(match found {
+                    Some((file, t)) => {
+                        let mismatches = interdict_travel::cross_check(&r.fields, t);
+                        all_valid &= mismatches.is_empty();
+                        serde_json::json!({
+                            "file": file, "traveller": t.display_name(), "mismatches": mismatches,
+                        })
+                    }
+                    None => {
+                        serde_json::json!({ "file": null, "traveller": null, "mismatches": [] })
+                    }
+                })
+            };
             let errors: Vec<serde_json::Value> = r
                 .errors
                 .iter()
@@ -109,6 +151,10 @@ fn check(config: &CheckConfig) -> anyhow::Result<ExitCode> {
                     "optional_data": f.optional_data,
                 },
             });
+            let mut line = line;
+            if let (Some(c), Some(obj)) = (cross, line.as_object_mut()) {
+                obj.insert("cross_check".into(), c);
+            }
             serde_json::to_writer(&mut out, &line)?;
             writeln!(out)?;
         }
