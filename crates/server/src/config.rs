@@ -101,3 +101,24 @@ impl Default for ScreeningDefaults {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_configuration_parses() {
+        let text = include_str!("../../../samples/demo/interdict.toml");
+        let c: ServerConfig = toml::from_str(text).unwrap();
+        assert_eq!(c.retention.pnr_mask_days, 180);
+        assert_eq!(c.index_refresh_secs, 10);
+        assert_eq!(c.screening.threshold, 0.7);
+        assert!(toml::from_str::<ServerConfig>("listen = 1").is_err());
+        assert!(
+            toml::from_str::<ServerConfig>("unknown_key = true").is_err(),
+            "typos are refused"
+        );
+        let empty: ServerConfig = toml::from_str("").unwrap();
+        assert_eq!(empty.listen, "127.0.0.1:8080");
+    }
+}
