@@ -323,8 +323,8 @@ fn write_table(out: &mut impl Write, path: &Path, s: &MessageScreening) -> anyho
     if s.hit_count() > 0 {
         writeln!(
             out,
-            "  {:<32} {:<11} {:<22} {:<16} {:<6} {}",
-            "traveller", "born", "hit", "reference", "score", "why"
+            "  {:<32} {:<11} {:<22} {:<16} {:<6} why",
+            "traveller", "born", "hit", "reference", "score"
         )?;
     }
     for t in &s.travellers {
