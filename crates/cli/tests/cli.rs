@@ -11,7 +11,9 @@ fn bin() -> Command {
 }
 
 fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
 }
 
 fn run_with_stdin(mut cmd: Command, stdin: &str) -> Output {
@@ -21,7 +23,12 @@ fn run_with_stdin(mut cmd: Command, stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("interdict runs");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -36,26 +43,50 @@ fn json_lines(out: &Output) -> Vec<serde_json::Value> {
 fn screen_answers_each_query_in_order_with_the_contract_fields() {
     let queries = std::fs::read_to_string(repo("samples/queries.jsonl")).unwrap();
     let mut cmd = bin();
-    cmd.args(["screen", "--list"]).arg(repo("samples/lists/demo_watchlist.csv"));
+    cmd.args(["screen", "--list"])
+        .arg(repo("samples/lists/demo_watchlist.csv"));
     let out = run_with_stdin(cmd, &queries);
-    assert_eq!(out.status.code(), Some(1), "hits give exit code 1: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "hits give exit code 1: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lines = json_lines(&out);
     let ids: Vec<String> = queries
         .lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(lines.len(), ids.len());
     for (line, id) in lines.iter().zip(&ids) {
         assert_eq!(line["id"], id.as_str());
         let results = line["results"].as_array().unwrap();
         assert!(results.len() <= 5);
-        let scores: Vec<f64> = results.iter().map(|r| r["score"].as_f64().unwrap()).collect();
-        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "sorted by score: {scores:?}");
+        let scores: Vec<f64> = results
+            .iter()
+            .map(|r| r["score"].as_f64().unwrap())
+            .collect();
+        assert!(
+            scores.windows(2).all(|w| w[0] >= w[1]),
+            "sorted by score: {scores:?}"
+        );
         for r in results {
             assert!(r["score"].as_f64().unwrap() >= 0.5);
-            assert_eq!(r["match"].as_bool().unwrap(), r["score"].as_f64().unwrap() >= 0.7);
-            assert!(r["caption"].is_string() && r["datasets"].is_array() && r["explanation"].is_object());
+            assert_eq!(
+                r["match"].as_bool().unwrap(),
+                r["score"].as_f64().unwrap() >= 0.7
+            );
+            assert!(
+                r["caption"].is_string()
+                    && r["datasets"].is_array()
+                    && r["explanation"].is_object()
+            );
         }
     }
     // The first sample query names a listed person exactly.
@@ -66,8 +97,17 @@ fn screen_answers_each_query_in_order_with_the_contract_fields() {
 fn screen_options_limit_cutoff_threshold() {
     let q = r#"{"id":"x","schema":"Person","properties":{"name":["Abu Hamza al-Qasimani"]}}"#;
     let mut cmd = bin();
-    cmd.args(["screen", "--limit", "1", "--cutoff", "0.2", "--threshold", "0.99", "--list"])
-        .arg(repo("samples/lists/demo_watchlist.csv"));
+    cmd.args([
+        "screen",
+        "--limit",
+        "1",
+        "--cutoff",
+        "0.2",
+        "--threshold",
+        "0.99",
+        "--list",
+    ])
+    .arg(repo("samples/lists/demo_watchlist.csv"));
     let out = run_with_stdin(cmd, q);
     let lines = json_lines(&out);
     let results = lines[0]["results"].as_array().unwrap();
@@ -80,7 +120,8 @@ fn screen_options_limit_cutoff_threshold() {
 fn screen_reports_a_bad_line_and_goes_on() {
     let input = "{\"id\":\"a\",\"schema\":\"Person\",\"properties\":{\"name\":[\"Nobody Known Here\"]}}\nnot json\n{\"id\":\"c\",\"schema\":\"Dragon\",\"properties\":{\"name\":[\"x\"]}}\n{\"id\":\"d\",\"schema\":\"Person\",\"properties\":{\"name\":[\"Zzyzx Qwerty\"]}}\n";
     let mut cmd = bin();
-    cmd.args(["screen", "--list"]).arg(repo("samples/lists/demo_watchlist.csv"));
+    cmd.args(["screen", "--list"])
+        .arg(repo("samples/lists/demo_watchlist.csv"));
     let out = run_with_stdin(cmd, input);
     assert_eq!(out.status.code(), Some(2));
     let lines = json_lines(&out);
@@ -98,11 +139,16 @@ fn screen_reports_a_bad_line_and_goes_on() {
 fn screen_usage_errors_exit_2() {
     let out = bin().args(["screen"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = bin().args(["screen", "--list", "/nonexistent/list.xml"]).stdin(Stdio::null()).output().unwrap();
+    let out = bin()
+        .args(["screen", "--list", "/nonexistent/list.xml"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/list.xml"));
     let mut cmd = bin();
-    cmd.args(["screen", "--cutoff", "1.5", "--list"]).arg(repo("samples/lists/demo_watchlist.csv"));
+    cmd.args(["screen", "--cutoff", "1.5", "--list"])
+        .arg(repo("samples/lists/demo_watchlist.csv"));
     assert_eq!(run_with_stdin(cmd, "").status.code(), Some(2));
 }
 
@@ -110,10 +156,14 @@ fn screen_usage_errors_exit_2() {
 fn screen_table_format_is_readable() {
     let q = r#"{"id":"t1","schema":"Person","properties":{"name":["Abu Hamza al-Qasimani"]}}"#;
     let mut cmd = bin();
-    cmd.args(["screen", "--format", "table", "--list"]).arg(repo("samples/lists/demo_watchlist.csv"));
+    cmd.args(["screen", "--format", "table", "--list"])
+        .arg(repo("samples/lists/demo_watchlist.csv"));
     let out = run_with_stdin(cmd, q);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("query t1") && text.contains("rank") && text.contains("DW-0001"), "{text}");
+    assert!(
+        text.contains("query t1") && text.contains("rank") && text.contains("DW-0001"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -153,7 +203,9 @@ fn names_compare_bad_line_exits_2_and_keeps_order() {
 
 #[test]
 fn un_list_through_the_binary() {
-    let Some(un) = interdict_testdata::shared_data("lists/un/UN_consolidated.xml") else { return };
+    let Some(un) = interdict_testdata::shared_data("lists/un/UN_consolidated.xml") else {
+        return;
+    };
     let input = [
         "Abu Muhammad al-Adnani",
         "Abou Mohamed El Adnani",
@@ -162,7 +214,9 @@ fn un_list_through_the_binary() {
     ]
     .iter()
     .enumerate()
-    .map(|(i, n)| format!("{{\"id\":\"q{i}\",\"schema\":\"Person\",\"properties\":{{\"name\":[\"{n}\"]}}}}\n"))
+    .map(|(i, n)| {
+        format!("{{\"id\":\"q{i}\",\"schema\":\"Person\",\"properties\":{{\"name\":[\"{n}\"]}}}}\n")
+    })
     .collect::<String>();
     let mut cmd = bin();
     cmd.args(["screen", "--list"]).arg(&un);
