@@ -190,11 +190,7 @@ fn write_result(out: &mut impl Write, r: &LineResult, format: OutputFormat) -> a
         (LineResult::Screened { id, results }, OutputFormat::Table) => {
             writeln!(out, "query {id}: {} result(s)", results.len())?;
             if !results.is_empty() {
-                writeln!(
-                    out,
-                    "  {:<4} {:<6} {:<5} {:<14} {:<40} {}",
-                    "rank", "score", "match", "id", "name", "why"
-                )?;
+                writeln!(out, "  rank score  match id             {:<40} why", "name")?;
             }
             for (i, m) in results.iter().enumerate() {
                 let why: Vec<String> = m
