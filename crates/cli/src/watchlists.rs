@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use interdict_names::Lexicon;
-use interdict_screen::{WatchlistIndex, WatchlistIndexBuilder};
+use interdict_screen::{ScreenOptions, WatchlistIndex, WatchlistIndexBuilder};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -34,6 +34,25 @@ pub fn load_index(config: &WatchlistConfig) -> anyhow::Result<Arc<WatchlistIndex
         builder.extend(import.entities);
     }
     Ok(Arc::new(builder.build()))
+}
+
+/// Validated result-list options from the `--limit`, `--cutoff` and `--threshold` flags.
+///
+/// # Errors
+/// When a score is outside [0, 1] or the limit is zero, naming the flag.
+pub fn screen_options(limit: usize, cutoff: f64, threshold: f64) -> anyhow::Result<ScreenOptions> {
+    for (name, v) in [("--cutoff", cutoff), ("--threshold", threshold)] {
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&v),
+            "{name} must be between 0 and 1, got {v}"
+        );
+    }
+    anyhow::ensure!(limit > 0, "--limit must be at least 1");
+    Ok(ScreenOptions {
+        limit,
+        cutoff,
+        threshold,
+    })
 }
 
 /// The built-in lexicon extended with a rigour-format lexicon file.

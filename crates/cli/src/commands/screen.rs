@@ -52,13 +52,7 @@ struct ScreenConfig {
 impl TryFrom<Args> for ScreenConfig {
     type Error = anyhow::Error;
     fn try_from(a: Args) -> anyhow::Result<Self> {
-        for (name, v) in [("--cutoff", a.cutoff), ("--threshold", a.threshold)] {
-            anyhow::ensure!(
-                (0.0..=1.0).contains(&v),
-                "{name} must be between 0 and 1, got {v}"
-            );
-        }
-        anyhow::ensure!(a.limit > 0, "--limit must be at least 1");
+        let options = crate::watchlists::screen_options(a.limit, a.cutoff, a.threshold)?;
         use std::io::IsTerminal;
         Ok(ScreenConfig {
             watchlists: WatchlistConfig {
@@ -66,11 +60,7 @@ impl TryFrom<Args> for ScreenConfig {
                 lexicon: a.lexicon,
                 report_problems: false,
             },
-            options: ScreenOptions {
-                limit: a.limit,
-                cutoff: a.cutoff,
-                threshold: a.threshold,
-            },
+            options,
             format: a.format,
             progress: a.progress || std::io::stderr().is_terminal(),
         })

@@ -119,13 +119,7 @@ fn load_filter(path: Option<&Path>) -> anyhow::Result<SensitiveDataFilter> {
 impl TryFrom<ScreeningArgs> for ScreeningConfig {
     type Error = anyhow::Error;
     fn try_from(a: ScreeningArgs) -> anyhow::Result<Self> {
-        for (name, v) in [("--cutoff", a.cutoff), ("--threshold", a.threshold)] {
-            anyhow::ensure!(
-                (0.0..=1.0).contains(&v),
-                "{name} must be between 0 and 1, got {v}"
-            );
-        }
-        anyhow::ensure!(a.limit > 0, "--limit must be at least 1");
+        let options = crate::watchlists::screen_options(a.limit, a.cutoff, a.threshold)?;
         Ok(ScreeningConfig {
             watchlists: WatchlistConfig {
                 lists: a.lists,
@@ -135,11 +129,7 @@ impl TryFrom<ScreeningArgs> for ScreeningConfig {
             lost_stolen: a.lost_stolen,
             rules: a.rules,
             filter: load_filter(a.sensitive_list.as_deref())?,
-            options: ScreenOptions {
-                limit: a.limit,
-                cutoff: a.cutoff,
-                threshold: a.threshold,
-            },
+            options,
             today: reference_date(a.today.as_deref())?,
         })
     }
