@@ -5,8 +5,8 @@ use interdict_store::{AuditEvent, NewPassengerRecord, Role, Store, now_ms};
 use crate::auth::{KeyHashing, issue_api_key};
 use crate::{ApiError, AppState};
 
-/// A fictional watchlist bundled in the binary (see `samples/demo/`).
-pub const DEMO_WATCHLIST: &str = include_str!("../../../samples/demo/demo_watchlist.csv");
+/// The fictional demo watchlist bundled in the binary (the one `samples/lists/README.md` documents).
+pub const DEMO_WATCHLIST: &str = include_str!("../../../samples/lists/demo_watchlist.csv");
 /// Fictional passenger records of a fictional flight.
 pub const DEMO_PASSENGERS: &str = include_str!("../../../samples/demo/passengers.json");
 

@@ -180,7 +180,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             println!("  analyst key: {}", f.analyst_key);
             println!("interdict: screen a name:");
             println!(
-                "  curl -s http://{addr}/v1/screen -H 'Authorization: Bearer {}' -H 'X-Purpose: demo' \\\n    -d '{{\"queries\":[{{\"schema\":\"Person\",\"properties\":{{\"name\":[\"Karim Fictiti\"]}}}}]}}'",
+                "  curl -s http://{addr}/v1/screen -H 'Authorization: Bearer {}' -H 'X-Purpose: demo' \\\n    -d '{{\"queries\":[{{\"schema\":\"Person\",\"properties\":{{\"name\":[\"Abu Hamza al-Qasimani\"]}}}}]}}'",
                 f.analyst_key
             );
         }
