@@ -4,6 +4,7 @@
 
 mod commands;
 mod progress;
+mod table;
 mod watchlists;
 
 use clap::{Parser, Subcommand};

@@ -11,58 +11,42 @@ pub fn bounded_osa(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
         let d = n.max(m);
         return (d <= max).then_some(d);
     }
-    if m >= 64 {
-        // Long strings are rare in names: compare a prefix-free heap version.
-        return bounded_osa_heap(a, b, max);
+    // Three rolling rows in one buffer: on the stack for name-sized strings, on the heap for longer ones.
+    const STACK: usize = 64;
+    if m < STACK {
+        osa_rows(a, b, max, &mut [0usize; 3 * STACK][..3 * (m + 1)])
+    } else {
+        osa_rows(a, b, max, &mut vec![0usize; 3 * (m + 1)])
     }
-    // Three rolling rows on the stack.
-    let mut prev2 = [0usize; 64];
-    let mut prev = [0usize; 64];
-    let mut cur = [0usize; 64];
-    for (j, p) in prev.iter_mut().enumerate().take(m + 1) {
-        *p = j;
+}
+
+/// The OSA recurrence over `rows` (three rows of `b.len() + 1` cells), stopping once a whole row exceeds `max`.
+fn osa_rows(a: &[u8], b: &[u8], max: usize, rows: &mut [usize]) -> Option<usize> {
+    let w = b.len() + 1;
+    let (mut prev2, mut prev, mut cur) = (0, w, 2 * w);
+    for (j, cell) in rows[prev..prev + w].iter_mut().enumerate() {
+        *cell = j;
     }
-    for i in 1..=n {
-        cur[0] = i;
-        let mut row_min = cur[0];
-        for j in 1..=m {
+    for i in 1..=a.len() {
+        rows[cur] = i;
+        let mut row_min = i;
+        for j in 1..w {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            let mut v = (rows[prev + j] + 1)
+                .min(rows[cur + j - 1] + 1)
+                .min(rows[prev + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
+                v = v.min(rows[prev2 + j - 2] + 1);
             }
-            cur[j] = v;
+            rows[cur + j] = v;
             row_min = row_min.min(v);
         }
         if row_min > max {
             return None;
         }
-        prev2 = prev;
-        prev = cur;
+        (prev2, prev, cur) = (prev, cur, prev2);
     }
-    let d = prev[m];
-    (d <= max).then_some(d)
-}
-
-fn bounded_osa_heap(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
-    let m = b.len();
-    let mut prev2 = vec![0usize; m + 1];
-    let mut prev: Vec<usize> = (0..=m).collect();
-    let mut cur = vec![0usize; m + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
-            }
-            cur[j] = v;
-        }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    let d = prev[m];
+    let d = rows[prev + w - 1];
     (d <= max).then_some(d)
 }
 

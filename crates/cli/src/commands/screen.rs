@@ -203,7 +203,7 @@ fn write_result(out: &mut impl Write, r: &LineResult, format: OutputFormat) -> a
                     m.score,
                     if m.is_match { "yes" } else { "no" },
                     m.id,
-                    truncate(&m.caption, 40),
+                    crate::table::truncate(&m.caption, 40),
                     why.join(", ")
                 )?;
             }
@@ -217,12 +217,4 @@ fn write_result(out: &mut impl Write, r: &LineResult, format: OutputFormat) -> a
         }
     }
     Ok(())
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        s.chars().take(max - 1).chain(['…']).collect()
-    }
 }

@@ -323,10 +323,10 @@ fn write_table(out: &mut impl Write, path: &Path, s: &MessageScreening) -> anyho
             writeln!(
                 out,
                 "  {:<32} {:<11} {:<22} {:<16} {:<6} {}",
-                truncate(&name, 32),
+                crate::table::truncate(&name, 32),
                 t.birth_date.as_deref().unwrap_or("-"),
                 h.hit_type.as_str(),
-                truncate(&h.reference, 16),
+                crate::table::truncate(&h.reference, 16),
                 h.score
                     .map(|x| format!("{x:.3}"))
                     .unwrap_or_else(|| "-".into()),
@@ -335,14 +335,6 @@ fn write_table(out: &mut impl Write, path: &Path, s: &MessageScreening) -> anyho
         }
     }
     Ok(())
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        s.chars().take(max - 1).chain(['…']).collect()
-    }
 }
 
 fn iapi(
