@@ -4,7 +4,7 @@
 //! that hit type.
 
 use crate::TravelError;
-use crate::dates::{ReferenceDate, edifact_datetime};
+use crate::dates::{DateRole, ReferenceDate, edifact_datetime};
 use crate::traveller::{FlightLeg, Warning};
 use interdict_edifact::{Segment, SegmentWriter, ServiceChars};
 use serde::{Deserialize, Serialize};
@@ -267,7 +267,8 @@ pub fn parse_cusres(
                 }
             }
             "DTM" if !in_answer => {
-                let value = edifact_datetime(seg.text(0, 1), seg.text(0, 2), false, reference);
+                let value =
+                    edifact_datetime(seg.text(0, 1), seg.text(0, 2), DateRole::Other, reference);
                 if let Some(leg) = m.flights.last_mut() {
                     match seg.text(0, 0) {
                         "189" => leg.departure_time = value,

@@ -1,7 +1,9 @@
 //! PAXLST (UN/EDIFACT D02B, D03B, D05B, IATA and generic): the flight legs, the travellers (passengers and
 //! crew) with their documents, and the declared counts.
 
-use crate::dates::{ReferenceDate, edifact_datetime};
+use crate::dates::{
+    DateRole, ReferenceDate, edifact_datetime, implausible_birth, reference_from_iso,
+};
 use crate::names::join_given;
 use crate::traveller::{
     Contact, DocumentClass, Flight, FlightLeg, TravelDocument, Traveller, TravellerRole, Warning,
@@ -237,8 +239,31 @@ pub fn parse_paxlst(
             }
             "DTM" => {
                 let qualifier = seg.text(0, 0);
-                let birth = qualifier == "329";
-                let value = edifact_datetime(seg.text(0, 1), seg.text(0, 2), birth, reference);
+                let (role, pivot) = match qualifier {
+                    "329" => (DateRole::Birth, reference),
+                    "182" => (DateRole::Issue, reference),
+                    // An expiry pivots on the document's issue date when it came first.
+                    "36" => (
+                        DateRole::Expiry,
+                        traveller
+                            .as_ref()
+                            .filter(|_| doc_open)
+                            .and_then(|t| t.documents.last())
+                            .and_then(|d| d.issue_date.as_deref())
+                            .and_then(reference_from_iso)
+                            .unwrap_or(reference),
+                    ),
+                    _ => (DateRole::Other, reference),
+                };
+                let value = edifact_datetime(seg.text(0, 1), seg.text(0, 2), role, pivot);
+                if role == DateRole::Birth
+                    && seg.text(0, 1).trim().len() == 6
+                    && let Some(text) = value
+                        .as_deref()
+                        .and_then(|iso| implausible_birth(seg.text(0, 1).trim(), iso, reference))
+                {
+                    warnings.push(Warning::at(seg, "implausible_birth_date", text));
+                }
                 if value.is_none() && !seg.text(0, 1).is_empty() {
                     warnings.push(Warning::at(
                         seg,

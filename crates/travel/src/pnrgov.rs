@@ -3,7 +3,7 @@
 //! form of payment, agency, seats, bags and tickets. Check-in (TRI) and history (ABI, LTS) groups never add
 //! travellers. Sensitive content is dropped through a [`SensitiveDataFilter`] and only counted.
 
-use crate::dates::{ReferenceDate, ddmmmyy, ddmmyy};
+use crate::dates::{DateRole, ReferenceDate, ddmmmyy, ddmmyy, implausible_birth};
 use crate::names::join_given;
 use crate::sensitive::{DroppedCounts, SensitiveDataFilter};
 use crate::traveller::{
@@ -131,9 +131,9 @@ pub fn parse_docs(text: &str, reference: ReferenceDate) -> Option<DocsFields> {
         issuing_state: f[1].to_string(),
         number: f[2].to_string(),
         nationality: f[3].to_string(),
-        birth_date: ddmmmyy(f[4], true, reference),
+        birth_date: ddmmmyy(f[4], DateRole::Birth, reference),
         gender: f[5].to_string(),
-        expiry_date: ddmmmyy(f[6], false, reference),
+        expiry_date: ddmmmyy(f[6], DateRole::Expiry, reference),
         surname: f[7].to_string(),
         given_names: join_given(&given),
     })
@@ -375,6 +375,14 @@ impl PnrReader<'_> {
                     ));
                     return;
                 };
+                if let Some(iso) = &d.birth_date {
+                    let written = free.trim().trim_start_matches('/').split('/').nth(4);
+                    if let Some(text) =
+                        written.and_then(|w| implausible_birth(w.trim(), iso, self.reference))
+                    {
+                        warnings.push(Warning::at(seg, "implausible_birth_date", text));
+                    }
+                }
                 apply_docs(&mut self.msg.travellers[i], &d);
             }
             "DOCO" => {
@@ -391,7 +399,7 @@ impl PnrReader<'_> {
                             expiry_date: None,
                             issue_date: parts
                                 .get(4)
-                                .and_then(|s| ddmmmyy(s, false, self.reference)),
+                                .and_then(|s| ddmmmyy(s, DateRole::Issue, self.reference)),
                             place_of_issue: parts.get(3).and_then(|s| non_empty(s)),
                         });
                     }

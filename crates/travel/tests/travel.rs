@@ -241,6 +241,43 @@ fn pnrgov_samples_list_each_person_once() {
 }
 
 #[test]
+fn two_digit_docs_years_pivot_on_the_message_date() {
+    // UNB date 101209: a 2010 message. WAYNE's DOCS birth date 12JUL12 cannot be 2012 (after the message), so it
+    // is 1912 and reported as implausible; expiry dates may lie up to 20 years ahead (23AUG15 is 2015).
+    let Some(f) = shared("pnrgov/gtas_2_pnrs_basic_v10.edi") else {
+        return;
+    };
+    assert_eq!(f.messages[0].reference_date, (2010, 12, 9));
+    let all = travellers(&f);
+    let wayne = all.iter().find(|t| t.surname == "WAYNE").unwrap();
+    assert_eq!(wayne.birth_date.as_deref(), Some("1912-07-12"));
+    let passport = wayne.documents.iter().find(|d| d.number == "123456789");
+    assert_eq!(
+        passport.and_then(|d| d.expiry_date.as_deref()),
+        Some("2015-08-23")
+    );
+    let smith = all.iter().find(|t| t.surname == "SMITHJR").unwrap();
+    assert_eq!(smith.birth_date.as_deref(), Some("1964-07-12"));
+    assert_eq!(
+        smith.documents[0].expiry_date.as_deref(),
+        Some("2019-08-23")
+    );
+    let warned: Vec<&str> = f
+        .messages
+        .iter()
+        .flat_map(|m| &m.warnings)
+        .filter(|w| w.code == "implausible_birth_date")
+        .map(|w| w.message.as_str())
+        .collect();
+    assert!(
+        warned
+            .iter()
+            .any(|m| m.contains("12JUL12") && m.contains("1912-07-12")),
+        "{warned:?}"
+    );
+}
+
+#[test]
 fn sensitive_meal_codes_are_dropped_and_counted() {
     let Some(f) = shared("pnrgov/gtas_2_pnrs_basic_v10.edi") else {
         return;
