@@ -54,4 +54,6 @@ pub use hash256::PdqHash;
 pub use hashlist::parse_hash_list;
 pub use index::{HashIndex, IndexMatch, SearchPath};
 pub use pdq::{Dihedral, LumaRule, Pdq, PdqDihedral, PdqHasher};
-pub use video::{VideoMatch, VpdqFeature, VpdqOptions, hash_video, match_videos, parse_vpdq};
+pub use video::{
+    FrameConverter, VideoMatch, VpdqFeature, VpdqOptions, hash_video, match_videos, parse_vpdq,
+};

@@ -6,11 +6,23 @@
 //! `fps_mode passthrough` so frame numbers are the decoder's. The frame rate is the stream's average frame rate
 //! (falling back to `r_frame_rate`), as the reference.
 //!
-//! Pixel conversion: the reference links libswscale directly. Measured against its published sample outputs with
-//! Debian's ffmpeg 5.1, the closest command-line equivalent is `-cpuflags 0` (swscale's portable C converters;
-//! the x86 SIMD YUV-to-RGB24 path of 5.1 differs by up to 76 bits on 1280-wide frames) with the `lanczos` scaler
-//! flag (exact on the 128x128 downsampled sample, where `area` is up to 28 bits away). Decoding itself is
-//! bit-exact in every ffmpeg build.
+//! Pixel conversion: the reference links libswscale directly (since 2023; its 2022 version piped the `ffmpeg`
+//! command-line tool with `-s WxH -pix_fmt rgb24`). Same-size YUV 4:2:0 to RGB24 takes swscale's unscaled
+//! converter, whose x86 SSSE3 version and portable C version round differently (pixels differ by up to 2 levels).
+//! The two published samples were made on different builds, and each is reproduced exactly by one of them
+//! (measured with Debian's ffmpeg 5.1 on x86-64):
+//!
+//! | sample (year made)                  | [`FrameConverter::Native`] (SSSE3) | [`FrameConverter::Portable`] (C) |
+//! |-------------------------------------|------------------------------------|----------------------------------|
+//! | `test-padded-dimensions` (2026)     | 0 bits on all 150 frames           | 7 frames at 4 bits               |
+//! | `doorknob-hd-no-bar` (2022)         | 3 quality-100 frames at 4 bits, up to 76 on quality-0 frames | 0 bits on all 120 |
+//! | `doorknob-hd-no-bar-128x128` (2022) | 0 bits                             | 1 frame at 2 bits                |
+//!
+//! No single conversion (nor a correctly rounded BT.601 one, tried) reproduces both full-size samples within 2
+//! bits, so the converter is an option; the default, [`FrameConverter::Native`], is what today's reference gets
+//! from a stock FFmpeg on x86-64 (`-cpuflags 0` selects the portable one). Scaling (`downsample`) uses the
+//! `lanczos` flag, exact on the 128x128 sample (`area`, today's reference flag, is up to 28 bits away from it).
+//! Decoding itself is bit-exact in every ffmpeg build.
 
 use crate::error::PhashError;
 use crate::hash256::PdqHash;
@@ -54,6 +66,20 @@ pub struct VpdqOptions {
     pub downsample: Option<(u32, u32)>,
     /// The ffmpeg executable (default `ffmpeg`; `ffprobe` is looked up beside it).
     pub ffmpeg: PathBuf,
+    /// Which swscale converters make the RGB24 frames (see the module docs).
+    pub converter: FrameConverter,
+}
+
+/// Which libswscale converters turn decoded frames into RGB24: the two round differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FrameConverter {
+    /// FFmpeg's default: the CPU's SIMD converters (x86 SSSE3), as the reference `vpdq` tool gets them from a
+    /// stock FFmpeg today; reproduces the 2026 sample `test-padded-dimensions` exactly.
+    #[default]
+    Native,
+    /// `-cpuflags 0`: swscale's portable C converters, as on builds without a SIMD RGB24 converter; reproduces
+    /// the 2022 sample `doorknob-hd-no-bar` exactly.
+    Portable,
 }
 
 impl Default for VpdqOptions {
@@ -62,6 +88,7 @@ impl Default for VpdqOptions {
             seconds_per_hash: 0.0,
             downsample: None,
             ffmpeg: PathBuf::from("ffmpeg"),
+            converter: FrameConverter::Native,
         }
     }
 }
@@ -197,7 +224,11 @@ pub fn hash_video(path: &Path, options: &VpdqOptions) -> Result<Vec<VpdqFeature>
         "rgb24",
         "-",
     ];
-    let args: Vec<&std::ffi::OsStr> = ["-nostdin", "-v", "error", "-cpuflags", "0", "-i"]
+    let head: &[&str] = match options.converter {
+        FrameConverter::Native => &["-nostdin", "-v", "error", "-i"],
+        FrameConverter::Portable => &["-nostdin", "-v", "error", "-cpuflags", "0", "-i"],
+    };
+    let args: Vec<&std::ffi::OsStr> = head
         .iter()
         .map(|s| s.as_ref())
         .chain(std::iter::once(path.as_os_str()))

@@ -5,8 +5,8 @@
 
 use anyhow::Context;
 use interdict_phash::{
-    DecodeOptions, LumaRule, Orientation, PdqHasher, SixteenBit, VpdqFeature, VpdqOptions,
-    decode_file, exact_hashes_of_file, hash_video, match_videos, parse_vpdq,
+    DecodeOptions, FrameConverter, LumaRule, Orientation, PdqHasher, SixteenBit, VpdqFeature,
+    VpdqOptions, decode_file, exact_hashes_of_file, hash_video, match_videos, parse_vpdq,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -50,6 +50,11 @@ pub struct Args {
     /// The ffmpeg executable for --video.
     #[arg(long, default_value = "ffmpeg")]
     ffmpeg: PathBuf,
+    /// Video: RGB conversion `native` (FFmpeg's SIMD converters, as today's vpdq tool on x86-64) or `portable`
+    /// (swscale's C converters, `-cpuflags 0`, as vpdq builds without a SIMD RGB24 converter). They round
+    /// differently; see the phash `video` module docs.
+    #[arg(long, value_name = "native|portable", default_value = "native")]
+    frame_converter: String,
     /// Video: also match each video against this one (a video, or a vpdq .txt file) and add "match" with the
     /// share of query frames found in the target and of target frames found in the query (the vpdq tool's
     /// brute-force match).
@@ -129,6 +134,13 @@ fn config(args: Args) -> anyhow::Result<HashConfig> {
                 seconds_per_hash: args.seconds_per_hash,
                 downsample,
                 ffmpeg: args.ffmpeg,
+                converter: match args.frame_converter.as_str() {
+                    "native" => FrameConverter::Native,
+                    "portable" => FrameConverter::Portable,
+                    other => {
+                        anyhow::bail!("--frame-converter must be native or portable, got {other:?}")
+                    }
+                },
             },
             vpdq_lines,
             target: args.match_against.map(|path| VideoTarget {
