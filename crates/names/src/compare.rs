@@ -13,6 +13,7 @@
 //! ([`PartWeights`]), so common words cannot make a strong match alone. All constants are in [`ScoreParams`].
 
 use crate::distance::{bounded_osa, jaro_winkler, within_one_edit_or_swap};
+use crate::lexicon::Lexicon;
 use crate::parts::{NameClass, Part, PartRole, PreparedName};
 use serde::Serialize;
 use smallvec::SmallVec;
@@ -24,6 +25,8 @@ pub enum MatchMethod {
     Exact,
     /// Both are spellings of one name in the variant lexicon (Mohammed / Mehmet).
     Lexicon,
+    /// One is a short or pet form of the other (Bill / William, Misha / Mikhail).
+    Nickname,
     /// Same consonant skeleton (Hussein / Husain; an Arabic-script name and its Latin form).
     Skeleton,
     /// A spelling mistake or small variation (Scholze / Scholz).
@@ -183,6 +186,10 @@ impl ScoreParams {
     }
 }
 
+/// Similarity of a formal given name and its short or pet form: weaker than a spelling variant, since the short
+/// form is also a name of its own (Jack, Tina).
+const NICKNAME_SIMILARITY: f64 = 0.85;
+
 /// Similarity of two single parts, with the method, or `None` when they do not agree.
 pub fn part_similarity(a: &Part, b: &Part) -> Option<(f64, MatchMethod)> {
     use PartRole::*;
@@ -213,8 +220,12 @@ pub fn part_similarity(a: &Part, b: &Part) -> Option<(f64, MatchMethod)> {
             best = Some((s, m));
         }
     };
-    if a.groups.iter().any(|g| b.groups.contains(g)) {
-        offer(0.93, MatchMethod::Lexicon);
+    for g in a.groups.iter().filter(|g| b.groups.contains(g)) {
+        if Lexicon::is_nickname_group(*g) {
+            offer(NICKNAME_SIMILARITY, MatchMethod::Nickname);
+        } else {
+            offer(0.93, MatchMethod::Lexicon);
+        }
     }
     let (sa, sb) = (a.skeleton.as_bytes(), b.skeleton.as_bytes());
     if !sa.is_empty() && sa == sb {

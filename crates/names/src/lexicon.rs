@@ -98,6 +98,149 @@ jong jeong chong
 un eun
 ";
 
+/// Hypocoristics: a formal given name, then its common short and pet forms (one group per formal name, so a
+/// short form shared by two names, such as "Ted" for Theodore and Edward, links each to the short form but not the
+/// two formal names to each other). English forms as listed in common nickname references, plus frequent German,
+/// Spanish, Italian, Hebrew and Russian diminutives. A nickname match is weaker evidence than a spelling variant.
+const NICKNAME_GROUPS: &str = "\
+william bill billy will willy willie liam
+robert bob bobby rob robbie bert
+richard rick ricky dick rich richie
+james jim jimmy jamie
+john jack johnny jon
+jonathan jon jonny
+michael mike mikey mick mickey michi
+michaela michi micky
+theodore ted teddy theo
+edward ed eddie ted teddy ned
+edmund ed eddie ned
+benjamin ben benny benji bibi
+thomas tom tommy
+joseph joe joey
+charles charlie chuck chas
+christopher chris kit
+christine chris chrissy tina
+christina chris chrissy tina
+daniel dan danny
+david dave davey
+anthony tony
+antonio tonio toni
+andrew andy drew
+alexander alex sandy sasha shura
+alexandra alex sandra sasha
+nicholas nick nicky
+patrick pat paddy
+peter pete
+samuel sam sammy
+stephen steve stevie
+steven steve stevie
+timothy tim timmy
+matthew matt matty
+nathaniel nat nate
+nathan nate
+gregory greg
+kenneth ken kenny
+lawrence larry
+laurence larry
+leonard leo len lenny
+ronald ron ronnie
+donald don donnie
+gerald gerry jerry
+jeffrey jeff
+geoffrey geoff jeff
+frederick fred freddie fritz
+frederic fred freddie
+friedrich fritz
+francis frank frankie
+franklin frank
+henry hank harry
+harold harry hal
+walter walt wally
+albert bert bertie
+alfred alf alfie fred
+arthur art artie
+raymond ray
+eugene gene
+vincent vince vinnie
+zachary zach zack
+douglas doug
+phillip phil
+philip phil pip
+randolph randy
+russell russ
+terence terry
+abraham abe
+isaac ike
+jacob jake
+elizabeth liz lizzie beth betty betsy eliza libby
+margaret maggie meg peggy marge greta
+katherine kate kathy katie kat
+catherine cathy kate katie
+kathleen kathy kate
+jennifer jen jenny
+jessica jess jessie
+patricia pat patty trish
+deborah debbie deb
+rebecca becky becca
+susan sue susie
+suzanne sue suzy
+barbara barb babs
+dorothy dot dottie
+victoria vicky tori
+virginia ginny
+abigail abby
+samantha sam sammy
+josephine jo josie
+johanna hanna jo
+johannes hans hannes
+wolfgang wolf
+francisco paco pancho curro
+jose pepe
+jesus chucho chuy
+guillermo memo
+enrique kike
+ignacio nacho
+manuel manolo
+dolores lola
+concepcion concha
+giuseppe beppe peppe pino
+giovanni gianni
+yosef yossi
+avraham avi
+yitzhak itzik
+shmuel shmulik
+yaakov kobi yankel
+vladimir volodya vova
+dmitry dmitri dmitriy dima mitya
+mikhail misha
+nikolai nikolay kolya
+sergey sergei seryozha
+yevgeny evgeny evgeniy yevgeniy zhenya
+ivan vanya
+pavel pasha
+aleksey alexey alexei aleksei alyosha lyosha
+konstantin kostya
+anatoly anatoliy tolya
+viktor victor vitya
+yury yuri yuriy yura
+vasily vasiliy vasili vasya
+pyotr petr petya
+grigory grigoriy grisha
+boris borya
+stanislav stas
+yekaterina ekaterina katya
+yelena elena lena
+natalya natalia natasha
+maria masha
+tatyana tatiana tanya
+anastasia nastya
+svetlana sveta
+lyudmila luda mila
+";
+
+/// Flag bit of the ids of nickname groups ([`Lexicon::is_nickname_group`]).
+const NICKNAME_BIT: GroupId = 0x4000_0000;
+
 /// Token -> variant groups.
 #[derive(Debug, Default, Clone)]
 pub struct Lexicon {
@@ -116,10 +259,7 @@ impl Lexicon {
         static BUILTIN: OnceLock<Lexicon> = OnceLock::new();
         BUILTIN.get_or_init(|| {
             let mut lex = Lexicon::empty();
-            for line in BUILTIN_GROUPS.lines() {
-                let forms: Vec<&str> = line.split_whitespace().collect();
-                lex.add_group(forms.iter().copied());
-            }
+            lex.add_builtin_groups();
             lex
         })
     }
@@ -128,6 +268,34 @@ impl Lexicon {
     pub fn add_group<'a>(&mut self, forms: impl IntoIterator<Item = &'a str>) -> GroupId {
         let id = self.next_group;
         self.next_group += 1;
+        self.insert_forms(id, forms);
+        id
+    }
+
+    /// Adds one group of a formal given name and its hypocoristics ("William", "Bill", "Will"); returns its id,
+    /// which [`Lexicon::is_nickname_group`] recognises.
+    pub fn add_nickname_group<'a>(&mut self, forms: impl IntoIterator<Item = &'a str>) -> GroupId {
+        let id = self.next_group | NICKNAME_BIT;
+        self.next_group += 1;
+        self.insert_forms(id, forms);
+        id
+    }
+
+    /// Whether a group id is that of a nickname group (also for built-in ids carried beside a loaded lexicon).
+    pub fn is_nickname_group(group: GroupId) -> bool {
+        group & NICKNAME_BIT != 0
+    }
+
+    fn add_builtin_groups(&mut self) {
+        for line in BUILTIN_GROUPS.lines() {
+            self.add_group(line.split_whitespace());
+        }
+        for line in NICKNAME_GROUPS.lines() {
+            self.add_nickname_group(line.split_whitespace());
+        }
+    }
+
+    fn insert_forms<'a>(&mut self, id: GroupId, forms: impl IntoIterator<Item = &'a str>) {
         for form in forms {
             let folded = crate::fold(form);
             if folded.is_empty() || folded.contains(' ') {
@@ -138,7 +306,6 @@ impl Lexicon {
                 entry.push(id);
             }
         }
-        id
     }
 
     /// Adds the groups of a rigour `person_names.txt`-style file to this lexicon. Returns the number of groups read.
@@ -189,9 +356,7 @@ impl Lexicon {
 
     /// A copy of this lexicon extended with the built-in groups.
     pub fn with_builtin(mut self) -> Self {
-        for line in BUILTIN_GROUPS.lines() {
-            self.add_group(line.split_whitespace());
-        }
+        self.add_builtin_groups();
         self
     }
 }
@@ -208,6 +373,27 @@ mod tests {
         assert!(shares("yasir", "yasser"));
         assert!(shares("husain", "hussein"));
         assert!(!shares("hussein", "hassan"));
+        // Nickname groups: one per formal name, flagged as such; a short form of two names links each to it,
+        // not the two names to each other.
+        let nickname = |a: &str, b: &str| {
+            lex.groups(a)
+                .iter()
+                .any(|g| lex.groups(b).contains(g) && Lexicon::is_nickname_group(*g))
+        };
+        let table = [
+            ("william", "bill", true),
+            ("robert", "bob", true),
+            ("theodore", "ted", true),
+            ("edward", "ted", true),
+            ("theodore", "edward", false),
+            ("mikhail", "misha", true),
+            ("benjamin", "ben", true),
+            ("william", "robert", false),
+            ("mohammed", "mehmet", false),
+        ];
+        for (a, b, want) in table {
+            assert_eq!(nickname(a, b), want, "{a} / {b}");
+        }
         assert!(lex.groups("zzzz").is_empty());
     }
 

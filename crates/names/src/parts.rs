@@ -2,6 +2,7 @@
 //! marker, `abd` prefix, honorific, company form, numeral, initial) and prepared for comparison (consonant
 //! skeleton, variant groups). A [`PreparedName`] is built once per name and compared many times.
 
+use crate::distance::bounded_osa;
 use crate::lexicon::{GroupId, Lexicon};
 use crate::script::{Script, detect_script};
 use serde::Serialize;
@@ -223,6 +224,8 @@ const COMPANY_FORM_PHRASES: &[(&str, &str)] = &[
     ("sociedad anonima", "sa"),
     ("societa per azioni", "spa"),
     ("aktsionernoe obshchestvo", "jsc"),
+    ("sp z oo", "llc"),
+    ("sa de cv", "sa"),
     ("obshchestvo s ogranichennoy otvetstvennostyu", "llc"),
 ];
 
@@ -302,15 +305,115 @@ fn number_word(token: &str) -> Option<u32> {
     None
 }
 
-fn replace_phrases(folded: &str) -> String {
-    let mut text = format!(" {folded} ");
-    for (phrase, short) in COMPANY_FORM_PHRASES {
-        let needle = format!(" {phrase} ");
-        while let Some(pos) = text.find(&needle) {
-            text.replace_range(pos..pos + needle.len(), &format!(" {short} "));
-        }
+/// Abbreviations of organisation-name words, written out so both spellings compare as one ("First Bank Int'l" =
+/// "First International Bank"); country abbreviations become the words they stand for.
+const ORG_ABBREVIATIONS: &[(&str, &str)] = &[
+    ("intl", "international"),
+    ("natl", "national"),
+    ("dept", "department"),
+    ("assn", "association"),
+    ("assoc", "association"),
+    ("mfg", "manufacturing"),
+    ("bros", "brothers"),
+    ("govt", "government"),
+    ("univ", "university"),
+    ("mgmt", "management"),
+    ("svcs", "services"),
+    ("us", "united states"),
+    ("usa", "united states"),
+    ("uk", "united kingdom"),
+    ("uae", "united arab emirates"),
+];
+
+/// Whether `token` is the word `word` of a company form, allowing one typing error (or a truncated last letter)
+/// in words of five letters or more; `edits` counts the errors allowed so far.
+fn form_word(token: &str, word: &str, edits: &mut usize) -> bool {
+    if token == word {
+        return true;
     }
-    text.trim().to_string()
+    if *edits == 0
+        && word.len() >= 5
+        && token.len() >= 4
+        && bounded_osa(token.as_bytes(), word.as_bytes(), 1).is_some()
+    {
+        *edits += 1;
+        return true;
+    }
+    false
+}
+
+/// Number of tokens at the start of `tokens` that spell `phrase`, with at most one typing error.
+fn phrase_at(tokens: &[&str], phrase: &str) -> Option<usize> {
+    let mut edits = 0;
+    let mut n = 0;
+    for word in phrase.split(' ') {
+        if !form_word(tokens.get(n)?, word, &mut edits) {
+            return None;
+        }
+        n += 1;
+    }
+    Some(n)
+}
+
+/// Organisation names: company forms written out in words become their short form (tolerating one typing error:
+/// "Joynt Stock Company", a truncated "Joint Stock Compan"), abbreviated words are written out.
+fn replace_phrases(folded: &str) -> String {
+    let tokens: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty()).collect();
+    let mut out: Vec<&str> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    'tokens: while i < tokens.len() {
+        for (phrase, short) in COMPANY_FORM_PHRASES {
+            if let Some(n) = phrase_at(&tokens[i..], phrase) {
+                out.push(short);
+                i += n;
+                continue 'tokens;
+            }
+        }
+        match ORG_ABBREVIATIONS.iter().find(|(a, _)| *a == tokens[i]) {
+            Some((_, long)) => out.push(long),
+            None => out.push(tokens[i]),
+        }
+        i += 1;
+    }
+    out.join(" ")
+}
+
+/// The short company form of an organisation-name token: a listed form, or one typing error away from a form of
+/// seven letters or more ("Aktiengeselschaft", "Corporatoin").
+fn company_form(token: &str) -> Option<&'static str> {
+    if let Some((_, canon)) = COMPANY_FORMS.iter().find(|(f, _)| *f == token) {
+        return Some(canon);
+    }
+    if token.len() < 6 {
+        return None;
+    }
+    COMPANY_FORMS
+        .iter()
+        .find(|(f, _)| f.len() >= 7 && bounded_osa(token.as_bytes(), f.as_bytes(), 1).is_some())
+        .map(|(_, canon)| *canon)
+}
+
+/// A number written as a tens word followed by a digit or ones word ("forty 4", "twenty one"), and the number
+/// of tokens it takes.
+fn compound_number(token: &str, next: Option<&str>) -> Option<(u32, usize)> {
+    let tens = if token.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    } else {
+        number_word(token)?
+    };
+    let ones = next.and_then(|n| {
+        if n.len() == 1 && n.as_bytes()[0].is_ascii_digit() {
+            n.parse::<u32>().ok()
+        } else {
+            number_word(n)
+        }
+    });
+    match ones {
+        Some(o) if (20..=90).contains(&tens) && tens % 10 == 0 && (1..=9).contains(&o) => {
+            Some((tens + o, 2))
+        }
+        _ => Some((tens, 1)),
+    }
 }
 
 /// "AL-ADNANI, Abu Mohammad" -> "Abu Mohammad AL-ADNANI": lists write persons as "FAMILY, Given".
@@ -458,15 +561,17 @@ pub fn prepare(name: &str, class: NameClass, lexicon: &Lexicon) -> PreparedName 
             parts.push(make_part(text, role, abjad, lexicon));
         };
         if class == NameClass::Organization || class == NameClass::Thing {
-            if let Some((_, canon)) = COMPANY_FORMS.iter().find(|(f, _)| *f == tok) {
+            if let Some(canon) = company_form(tok) {
                 // "co" inside a name such as "Co Ltd" is a form; a lone word like "sa" in a two-word name too.
                 push(canon, PartRole::CompanyForm);
             } else if ORG_STOPWORDS.contains(&tok) {
                 push(tok, PartRole::Stopword);
             } else if tok.chars().all(|c| c.is_ascii_digit()) || ROMAN.contains(&tok) {
                 push(tok, PartRole::Numeral);
-            } else if let Some(n) = number_word(tok) {
-                push(&n.to_string(), PartRole::Numeral);
+            } else if let Some((number, taken)) = compound_number(tok, next) {
+                push(&number.to_string(), PartRole::Numeral);
+                i += taken;
+                continue;
             } else {
                 push(tok, PartRole::Word);
             }
@@ -713,6 +818,92 @@ mod tests {
                 "Open Joint Stock Company Gazprom",
                 o,
                 vec![(s("jsc"), CompanyForm), (s("gazprom"), Word)],
+            ),
+            // Company forms with one typing error, or truncated by a field limit.
+            (
+                "Tactical Missiles Corporation Joynt Stock Company",
+                o,
+                vec![
+                    (s("tactical"), Word),
+                    (s("missiles"), Word),
+                    (s("corp"), CompanyForm),
+                    (s("jsc"), CompanyForm),
+                ],
+            ),
+            (
+                "Tactical Missiles Joint Stock Compan",
+                o,
+                vec![
+                    (s("tactical"), Word),
+                    (s("missiles"), Word),
+                    (s("jsc"), CompanyForm),
+                ],
+            ),
+            (
+                "Siemens Aktiengeselschaft",
+                o,
+                vec![(s("siemens"), Word), (s("ag"), CompanyForm)],
+            ),
+            // Two typing errors, or a short word one error away, are not a company form.
+            (
+                "Jiont Stokc Company Gazprom",
+                o,
+                vec![
+                    (s("jiont"), Word),
+                    (s("stokc"), Word),
+                    (s("co"), CompanyForm),
+                    (s("gazprom"), Word),
+                ],
+            ),
+            (
+                "Compact Bank",
+                o,
+                vec![(s("compact"), Word), (s("bank"), Word)],
+            ),
+            (
+                "Faberlic Europe Sp. z o.o.",
+                o,
+                vec![
+                    (s("faberlic"), Word),
+                    (s("europe"), Word),
+                    (s("llc"), CompanyForm),
+                ],
+            ),
+            // Numbers and abbreviations written out.
+            (
+                "Brigade Forty 4",
+                o,
+                vec![(s("brigade"), Word), (s("44"), Numeral)],
+            ),
+            (
+                "Twenty One Holdings",
+                o,
+                vec![(s("21"), Numeral), (s("holdings"), Word)],
+            ),
+            (
+                "Forty Thieves",
+                o,
+                vec![(s("40"), Numeral), (s("thieves"), Word)],
+            ),
+            (
+                "First Bank Int'l",
+                o,
+                vec![
+                    (s("1"), Numeral),
+                    (s("bank"), Word),
+                    (s("international"), Word),
+                ],
+            ),
+            (
+                "U.S. Dept. of State",
+                o,
+                vec![
+                    (s("united"), Word),
+                    (s("states"), Word),
+                    (s("department"), Word),
+                    (s("of"), Stopword),
+                    (s("state"), Word),
+                ],
             ),
         ];
         for (name, class, want) in table {

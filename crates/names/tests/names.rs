@@ -49,6 +49,26 @@ fn scores_fall_where_a_reviewer_expects() {
         ("Владимир Путин", "Vladimir Putin", Person, 0.9, 1.0),
         ("Sheikh Ahmed Yassin", "Ahmed Yassin", Person, 0.9, 1.0),
         ("Barack Obama", "Michelle Obama", Person, 0.0, 0.6),
+        // Hypocoristics: a short form matches its formal name, a little below a spelling variant.
+        ("Ted Doe", "Theodore Doe", Person, 0.85, 0.95),
+        ("Bill Clinton", "William Clinton", Person, 0.85, 0.95),
+        ("Misha Ivanov", "Mikhail Ivanov", Person, 0.85, 0.95),
+        ("Theodore Doe", "Edward Doe", Person, 0.0, 0.6),
+        (
+            "Tactical Missiles Corporation Joint Stock Compan",
+            "Tactical Missiles Corporation JSC",
+            Organization,
+            0.95,
+            1.0,
+        ),
+        (
+            "First Bank Int'l",
+            "First International Bank",
+            Organization,
+            0.9,
+            1.0,
+        ),
+        ("Brigade Forty 4", "Brigade 44", Organization, 0.95, 1.0),
         ("Tunde Tinubu", "Bola Tinubu", Person, 0.0, 0.6),
         (
             "Salman bin Muhammad al-Rawi",
@@ -103,6 +123,13 @@ fn explanation_names_methods_and_leftovers() {
     assert_eq!(e.unmatched_query, vec!["nazal".to_string()]);
     let methods: Vec<String> = e.pairs.iter().map(|p| format!("{:?}", p.method)).collect();
     assert_eq!(methods, ["Skeleton", "Skeleton"], "{e:?}");
+    let nick = compare("Bob Marley", "Robert Marley", NameClass::Person);
+    assert!(
+        nick.pairs
+            .iter()
+            .any(|p| format!("{:?}", p.method) == "Nickname" && p.candidate == "robert"),
+        "{nick:?}"
+    );
     let lexical = compare("Muhammad Nazal", "Mehmet Nazal", NameClass::Person);
     assert!(
         lexical
