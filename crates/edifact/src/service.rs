@@ -132,16 +132,21 @@ impl SyntaxLevel {
 
     /// The first character of `text` outside this level's repertoire.
     pub fn first_outside(&self, text: &str) -> Option<char> {
-        let table = match self {
-            SyntaxLevel::Unoa => &UNOA_BYTES,
-            SyntaxLevel::Unob | SyntaxLevel::Iata => &UNOB_BYTES,
-            SyntaxLevel::Unoc => &UNOC_ASCII_BYTES,
-            SyntaxLevel::Unoy | SyntaxLevel::Other(_) => return None,
-        };
+        let table = self.ascii_repertoire()?;
         let bytes = text.as_bytes();
         match bytes.iter().position(|&b| b >= 0x80 || !table[b as usize]) {
             None => None,
             Some(k) => text[k..].chars().find(|c| !self.allows(*c)),
+        }
+    }
+
+    /// The ASCII bytes this level allows (indexed by byte), or `None` when the level is not checked.
+    pub(crate) fn ascii_repertoire(&self) -> Option<&'static [bool; 128]> {
+        match self {
+            SyntaxLevel::Unoa => Some(&UNOA_BYTES),
+            SyntaxLevel::Unob | SyntaxLevel::Iata => Some(&UNOB_BYTES),
+            SyntaxLevel::Unoc => Some(&UNOC_ASCII_BYTES),
+            SyntaxLevel::Unoy | SyntaxLevel::Other(_) => None,
         }
     }
 

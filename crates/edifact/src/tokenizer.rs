@@ -15,6 +15,10 @@ const REPETITION: u8 = 3;
 const TERMINATOR: u8 = 4;
 const RELEASE: u8 = 5;
 const NEWLINE: u8 = 6;
+/// A data byte that needs the slow checks at the end of its segment: not ASCII (UTF-8 or ISO 8859-1 decoding) or
+/// outside the declared syntax level's repertoire. Every other data byte is `DATA`, so a segment without `CHECK`
+/// bytes skips both checks.
+const CHECK: u8 = 7;
 
 /// The bytes of U+2019 RIGHT SINGLE QUOTATION MARK, a common look-alike of the `'` terminator after PDF copying.
 const RIGHT_QUOTE: &[u8] = "\u{2019}".as_bytes();
@@ -66,6 +70,8 @@ struct Tokenizer<'a> {
     component: u8,
     part_start: usize,
     wrapped: bool,
+    /// The current segment holds a `CHECK` byte or a released character.
+    needs_check: bool,
     // Whole input.
     after_unz: bool,
     indented_segments: usize,
@@ -82,7 +88,7 @@ impl<'a> Tokenizer<'a> {
             line: 1,
             line_start: 0,
             chars,
-            table: class_table(&chars),
+            table: class_table(&chars, None),
             level: None,
             first_chars: None,
             first_level: None,
@@ -101,6 +107,7 @@ impl<'a> Tokenizer<'a> {
             component: 0,
             part_start: 0,
             wrapped: false,
+            needs_check: false,
             after_unz: false,
             indented_segments: 0,
             first_indent: None,
@@ -123,7 +130,7 @@ impl<'a> Tokenizer<'a> {
 
     fn set_chars(&mut self, chars: ServiceChars) {
         self.chars = chars;
-        self.table = class_table(&chars);
+        self.table = class_table(&chars, self.level.as_ref());
     }
 
     /// Advances line counting over `input[from..to]`.
@@ -258,6 +265,10 @@ impl<'a> Tokenizer<'a> {
                     self.read_released();
                     continue;
                 }
+                CHECK => {
+                    self.needs_check = true;
+                    self.push_data(b);
+                }
                 _ => {
                     self.newline_in_segment(b);
                 }
@@ -355,6 +366,7 @@ impl<'a> Tokenizer<'a> {
     }
 
     fn push_data(&mut self, b: u8) {
+        self.needs_check = true;
         if self.in_tag {
             self.tag.push(b);
         } else {
@@ -461,6 +473,7 @@ impl<'a> Tokenizer<'a> {
         self.repetition = 0;
         self.component = 0;
         self.wrapped = false;
+        self.needs_check = false;
     }
 
     /// Drops the current segment's bytes and parts.
@@ -477,7 +490,10 @@ impl<'a> Tokenizer<'a> {
             self.finish_part();
         }
         let tag_bytes = std::mem::take(&mut self.tag);
-        let raw_tag = String::from_utf8_lossy(&tag_bytes);
+        let raw_tag = match std::str::from_utf8(&tag_bytes) {
+            Ok(t) => std::borrow::Cow::Borrowed(t),
+            Err(_) => String::from_utf8_lossy(&tag_bytes),
+        };
         let tag: &str = raw_tag.trim_end();
         let index = self.records.len();
         let data_start = self.seg_start + tag_bytes.len();
@@ -537,7 +553,8 @@ impl<'a> Tokenizer<'a> {
                 .take_while(|b| b.is_ascii_whitespace())
                 .count();
         let mut tag_len = raw_tag_len;
-        if std::str::from_utf8(&self.arena[self.seg_start..]).is_err() {
+        // Without a CHECK byte the segment is ASCII inside the level's repertoire: both checks would pass.
+        if self.needs_check && std::str::from_utf8(&self.arena[self.seg_start..]).is_err() {
             tag_len = tag_bytes[..raw_tag_len]
                 .iter()
                 .map(|&b| if b < 0x80 { 1 } else { 2 })
@@ -556,7 +573,7 @@ impl<'a> Tokenizer<'a> {
             }
             self.decode_latin1();
         }
-        if let Some(level) = &self.level {
+        if let Some(level) = self.level.as_ref().filter(|_| self.needs_check) {
             let data =
                 std::str::from_utf8(&self.arena[data_start.min(self.arena.len())..]).unwrap_or("");
             if let Some(c) = level.first_outside(data) {
@@ -602,6 +619,7 @@ impl<'a> Tokenizer<'a> {
                     .and_then(|p| seg_text.get(p.start as usize..p.end as usize))
                     .unwrap_or("");
                 self.level = Some(SyntaxLevel::from_identifier(first));
+                self.table = class_table(&self.chars, self.level.as_ref());
                 if self.first_level.is_none() {
                     self.first_level = self.level.clone();
                 }
@@ -664,8 +682,18 @@ fn level_name(level: &SyntaxLevel) -> &str {
     }
 }
 
-fn class_table(chars: &ServiceChars) -> [u8; 256] {
+fn class_table(chars: &ServiceChars, level: Option<&SyntaxLevel>) -> [u8; 256] {
     let mut t = [DATA; 256];
+    for c in &mut t[0x80..] {
+        *c = CHECK;
+    }
+    if let Some(allowed) = level.and_then(SyntaxLevel::ascii_repertoire) {
+        for (c, ok) in t.iter_mut().zip(allowed) {
+            if !ok {
+                *c = CHECK;
+            }
+        }
+    }
     t[b'\r' as usize] = NEWLINE;
     t[b'\n' as usize] = NEWLINE;
     t[chars.component as usize] = COMPONENT;
