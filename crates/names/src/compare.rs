@@ -227,6 +227,10 @@ pub fn part_similarity(a: &Part, b: &Part) -> Option<(f64, MatchMethod)> {
             offer(0.93, MatchMethod::Lexicon);
         }
     }
+    if a.native_syllables && b.native_syllables {
+        // Exact romanisations of native-script names: a different syllable is a different name.
+        return best;
+    }
     let (sa, sb) = (a.skeleton.as_bytes(), b.skeleton.as_bytes());
     if !sa.is_empty() && sa == sb {
         let s = if a.abjad || b.abjad {

@@ -83,6 +83,11 @@ pub struct Part {
     /// Whether the token was transliterated from a script that omits short vowels.
     #[serde(skip)]
     pub abjad: bool,
+    /// Whether the token romanises a native Chinese or Korean personal name written in its own script (习近平,
+    /// 김정은): the romanisation is exact, so against another such token only the same text or a lexicon variant
+    /// agrees (a different syllable is a different name, not a typo).
+    #[serde(skip)]
+    pub native_syllables: bool,
 }
 
 /// A name prepared once for many comparisons.
@@ -508,6 +513,7 @@ fn split_abd(token: &str) -> Option<&str> {
 pub fn prepare(name: &str, class: NameClass, lexicon: &Lexicon) -> PreparedName {
     let script = detect_script(name);
     let abjad = script.is_abjad();
+    let native_syllables = crate::translit::native_personal_name(name);
     let folded = if class == NameClass::Person {
         crate::fold(&uncomma(name))
     } else {
@@ -558,7 +564,9 @@ pub fn prepare(name: &str, class: NameClass, lexicon: &Lexicon) -> PreparedName 
         let tok = raw[i].as_str();
         let next = raw.get(i + 1).map(String::as_str);
         let mut push = |text: &str, role: PartRole| {
-            parts.push(make_part(text, role, abjad, lexicon));
+            let mut part = make_part(text, role, abjad, lexicon);
+            part.native_syllables = native_syllables;
+            parts.push(part);
         };
         if class == NameClass::Organization || class == NameClass::Thing {
             if let Some(canon) = company_form(tok) {
@@ -666,6 +674,7 @@ fn make_part(text: &str, role: PartRole, abjad: bool, lexicon: &Lexicon) -> Part
         groups,
         role,
         abjad,
+        native_syllables: false,
     }
 }
 

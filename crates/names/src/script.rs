@@ -54,10 +54,10 @@ impl Script {
         }
     }
 
-    /// Whether the script usually omits short vowels (an abjad), so Latin forms of its names must be compared on
-    /// their consonants.
+    /// Whether the script's transliteration usually lacks short vowels (an abjad; Thai, whose inherent vowels are
+    /// not written), so Latin forms of its names must be compared on their consonants.
     pub fn is_abjad(self) -> bool {
-        matches!(self, Script::Arabic | Script::Hebrew)
+        matches!(self, Script::Arabic | Script::Hebrew | Script::Thai)
     }
 }
 

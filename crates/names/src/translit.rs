@@ -13,7 +13,10 @@
 //!
 //! - Han characters to Pinyin (the `pinyin` crate's tables), a short name read as family name + given name.
 //!
-//! Characters of other scripts (Thai, Devanagari, Ethiopic) pass through unchanged; name comparison then relies on the
+//! - Thai consonants by their initial sounds (RTGS) and written vowels, leading vowels read after their consonant;
+//!   the vowels Thai leaves unwritten stay out, so Thai is compared on consonants like an abjad.
+//!
+//! Characters of other scripts (Devanagari, Ethiopic) pass through unchanged; name comparison then relies on the
 //! variant lexicon for them.
 
 use crate::script::Script;
@@ -66,6 +69,7 @@ fn transliterate_word(word: &str, out: &mut String) {
         Script::Hebrew => hebrew_word(word, out),
         Script::Hangul => hangul_word(word, out),
         Script::Han => han_word(word, out),
+        Script::Thai => thai_word(word, out),
         _ => {
             for c in word.chars() {
                 match Script::of(c) {
@@ -340,6 +344,25 @@ fn hangul_word(word: &str, out: &mut String) {
     }
 }
 
+/// Whether `name` is a native Chinese or Korean personal name written as one word: two to four Han characters, or
+/// two to four Hangul syllables starting with a known family name. Such names are romanised syllable by syllable
+/// and exactly, so two different romanisations are two different written names (김정은 / 김종은).
+pub(crate) fn native_personal_name(name: &str) -> bool {
+    let name = name.trim();
+    let chars: Vec<char> = name.chars().collect();
+    if !(2..=4).contains(&chars.len()) {
+        return false;
+    }
+    match Script::of(chars[0]) {
+        Script::Han => chars.iter().all(|c| Script::of(*c) == Script::Han),
+        Script::Hangul => {
+            chars.iter().all(|c| Script::of(*c) == Script::Hangul)
+                && KOREAN_FAMILY_NAMES.iter().any(|(h, _)| *h == chars[0])
+        }
+        _ => false,
+    }
+}
+
 /// Han characters in Hanyu Pinyin without tones. A personal name of two to four characters is read as a one-
 /// character family name and a given name written as one word ("习近平" -> "xi jinping").
 fn han_word(word: &str, out: &mut String) {
@@ -354,6 +377,73 @@ fn han_word(word: &str, out: &mut String) {
         if as_name && i == 0 {
             out.push(' ');
         }
+    }
+}
+
+/// Thai consonants (U+0E01..U+0E2E) by their initial sound in the Royal Thai General System.
+const THAI_CONSONANTS: [&str; 46] = [
+    "k", "kh", "kh", "kh", "kh", "kh", "ng", "ch", "ch", "ch", "s", "ch", "y", "d", "t", "th",
+    "th", "th", "n", "d", "t", "th", "th", "th", "n", "b", "p", "ph", "f", "ph", "f", "ph", "m",
+    "y", "r", "rue", "l", "lue", "w", "s", "s", "s", "h", "l", "", "h",
+];
+
+/// Romanises one Thai word: consonants by their initial sound, written vowels as RTGS writes them, leading vowels
+/// (เ แ โ ใ ไ) after the consonant they precede, silent letters (under ์, a leading ห before a sonorant) dropped,
+/// อ as a vowel carrier (nothing) at the start of a syllable and `o` after a consonant.
+fn thai_word(word: &str, out: &mut String) {
+    let chars: Vec<char> = word.chars().collect();
+    let start = out.len();
+    let mut held: Option<&str> = None;
+    let mut last_consonant: Option<usize> = None;
+    let mut prev_consonant = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let u = c as u32;
+        match c {
+            '\u{0E01}'..='\u{0E2E}' => {
+                let sonorant_next = chars
+                    .get(i + 1)
+                    .is_some_and(|n| matches!(n, 'ง' | 'ญ' | 'น' | 'ม' | 'ย' | 'ร' | 'ล' | 'ว'));
+                let piece = if c == 'อ' {
+                    if prev_consonant { "o" } else { "" }
+                } else if c == 'ห' && sonorant_next && !prev_consonant {
+                    ""
+                } else {
+                    THAI_CONSONANTS[(u - 0x0E01) as usize]
+                };
+                last_consonant = Some(out.len());
+                out.push_str(piece);
+                prev_consonant = !piece.is_empty() && c != 'อ';
+                if let Some(v) = held.take() {
+                    out.push_str(v);
+                    prev_consonant = false;
+                }
+                continue;
+            }
+            'เ' => held = Some("e"),
+            'แ' => held = Some("ae"),
+            'โ' => held = Some("o"),
+            'ใ' | 'ไ' => held = Some("ai"),
+            '\u{0E4C}' => {
+                // Thanthakhat: the consonant under it is silent.
+                if let Some(at) = last_consonant.take() {
+                    out.truncate(at);
+                }
+            }
+            'ะ' | 'ั' | 'า' => out.push('a'),
+            'ำ' => out.push_str("am"),
+            'ิ' | 'ี' => out.push('i'),
+            'ึ' | 'ื' => out.push_str("ue"),
+            'ุ' | 'ู' => out.push('u'),
+            '๐'..='๙' => out.push(char::from(b'0' + (u - 0x0E50) as u8)),
+            _ => {}
+        }
+        prev_consonant = false;
+    }
+    if let Some(v) = held {
+        out.push_str(v);
+    }
+    if out.len() == start {
+        out.push_str(word);
     }
 }
 
@@ -527,6 +617,12 @@ mod tests {
             ("たなか", "tanaka"),
             ("习近平", "xi jinping"),
             ("王伟", "wang wei"),
+            ("สมชาย", "smchay"),
+            ("ทักษิณ ชินวัตร", "thaksin chinwatr"),
+            ("เสนา", "sena"),
+            ("อาลี", "ali"),
+            ("หมอ", "mo"),
+            ("จันทร์", "chanth"),
         ];
         for (input, want) in table {
             assert_eq!(to_latin(input), want, "{input}");

@@ -69,6 +69,18 @@ fn scores_fall_where_a_reviewer_expects() {
             1.0,
         ),
         ("Brigade Forty 4", "Brigade 44", Organization, 0.95, 1.0),
+        // Thai is romanised and compared on consonants like an abjad.
+        ("สมชาย", "Somchai", Person, 0.85, 1.0),
+        ("ทักษิณ ชินวัตร", "Thaksin Shinawatra", Person, 0.7, 1.0),
+        ("วชิราลงกรน", "วชิราลงกรณ", Person, 0.9, 1.0),
+        // Native Chinese and Korean names in their own script: a different syllable is a different name, while
+        // the romanised form still matches across scripts.
+        ("김종은", "김정은", Person, 0.0, 0.6),
+        ("이재형", "이재명", Person, 0.0, 0.6),
+        ("习近朋", "习近平", Person, 0.0, 0.6),
+        ("김정은", "김정은", Person, 0.99, 1.0),
+        ("김정은", "Kim Jong-un", Person, 0.7, 1.0),
+        ("习近平", "Xi Jinping", Person, 0.9, 1.0),
         ("Tunde Tinubu", "Bola Tinubu", Person, 0.0, 0.6),
         (
             "Salman bin Muhammad al-Rawi",
