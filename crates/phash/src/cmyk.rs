@@ -1,30 +1,12 @@
-//! CMYK (and YCCK) JPEGs, decoded to RGB the way Pillow's `convert("RGB")` does, plus the two small JPEG header
-//! readers the policy needs (component count, EXIF orientation).
+//! CMYK (and YCCK) JPEG samples converted to RGB the way Pillow's `convert("RGB")` does, plus the small JPEG
+//! header reader the policy needs (EXIF orientation).
 
-use crate::decode::{Decoded, RgbImage};
-use zune_jpeg::JpegDecoder;
-use zune_jpeg::zune_core::bytestream::ZCursor;
-use zune_jpeg::zune_core::colorspace::ColorSpace;
-use zune_jpeg::zune_core::options::DecoderOptions;
-
-/// Decodes a 4-component JPEG. Pillow reads such files as Adobe-inverted CMYK (`CMYK;I`) and converts with
-/// `cmyk2rgb`: `nk = 255 - K'`, `R = clip(nk - nk*C'/255)` with `C' = 255 - stored C` (rounded `MULDIV255`).
-pub(crate) fn decode_cmyk_jpeg(bytes: &[u8]) -> Result<Decoded, String> {
-    let options = DecoderOptions::default()
-        .jpeg_set_out_colorspace(ColorSpace::CMYK)
-        .set_max_width(1 << 16)
-        .set_max_height(1 << 16);
-    let mut decoder = JpegDecoder::new_with_options(ZCursor::new(bytes), options);
-    let samples = decoder.decode().map_err(|e| format!("{e:?}"))?;
-    let (width, height) = decoder.dimensions().ok_or("no dimensions in JPEG header")?;
-    let (width, height) = (width, height);
-    if samples.len() != width * height * 4 {
-        return Err(format!(
-            "CMYK JPEG decoded to {} bytes for {width}x{height}",
-            samples.len()
-        ));
-    }
-    let mut pixels = Vec::with_capacity(width * height * 3);
+/// Converts 4-component samples as libjpeg outputs them (stored Adobe values, YCCK already turned into CMYK) to
+/// RGB. Pillow reads every 4-component JPEG as Adobe-inverted CMYK (`CMYK;I`, "assume adobe conventions") and
+/// converts with `cmyk2rgb`: `nk = 255 - K'`, `R = clip(nk - nk*C'/255)` with `C' = 255 - stored C` (rounded
+/// `MULDIV255`).
+pub(crate) fn cmyk_to_rgb(samples: &[u8]) -> Vec<u8> {
+    let mut pixels = Vec::with_capacity(samples.len() / 4 * 3);
     for p in samples.chunks_exact(4) {
         // Stored Adobe samples are inverted; Pillow's CMYK;I unpacker inverts them back.
         let (c, m, y, k) = (255 - p[0], 255 - p[1], 255 - p[2], 255 - p[3]);
@@ -36,11 +18,7 @@ pub(crate) fn decode_cmyk_jpeg(bytes: &[u8]) -> Result<Decoded, String> {
         };
         pixels.extend_from_slice(&[channel(c), channel(m), channel(y)]);
     }
-    Ok(Decoded::Rgb(RgbImage {
-        width,
-        height,
-        pixels,
-    }))
+    pixels
 }
 
 /// Walks the JPEG marker segments before the first scan, calling `visit(marker, payload)`.
@@ -72,20 +50,6 @@ fn for_each_segment(bytes: &[u8], mut visit: impl FnMut(u8, &[u8]) -> bool) {
     }
 }
 
-/// Number of components in the JPEG frame header (SOFn), if found.
-pub(crate) fn frame_components(bytes: &[u8]) -> Option<u8> {
-    let mut found = None;
-    for_each_segment(bytes, |marker, payload| {
-        let is_sof = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
-        if is_sof && payload.len() >= 6 {
-            found = Some(payload[5]);
-            return false;
-        }
-        true
-    });
-    found
-}
-
 /// The EXIF Orientation value (1..=8) from the APP1 segment, if any.
 pub(crate) fn exif_orientation(bytes: &[u8]) -> Option<u8> {
     let mut found = None;
@@ -115,10 +79,23 @@ mod tests {
             b"\xff\xd8\xff\xe1\xff\xff",
         ];
         for bytes in cases {
-            assert_eq!(frame_components(bytes), None);
             assert_eq!(exif_orientation(bytes), None);
         }
-        let sof = b"\xff\xd8\xff\xc0\x00\x08\x08\x00\x10\x00\x10\x04";
-        assert_eq!(frame_components(sof), Some(4));
+        let app1 = b"\xff\xd8\xff\xe1\x00\x08Exif\0\0";
+        assert_eq!(exif_orientation(app1), None);
+    }
+
+    #[test]
+    fn cmyk_conversion_table() {
+        // stored (inverted) C, M, Y, K -> RGB, as Pillow's CMYK;I + cmyk2rgb.
+        for (stored, rgb) in [
+            ([255, 255, 255, 255], [255, 255, 255]), // no ink
+            ([255, 255, 255, 0], [0, 0, 0]),         // full black
+            ([0, 255, 255, 255], [0, 255, 255]),     // full cyan
+            ([128, 255, 255, 255], [128, 255, 255]), // half cyan
+            ([128, 255, 255, 128], [64, 128, 128]),  // half cyan, half black
+        ] {
+            assert_eq!(cmyk_to_rgb(&stored), rgb, "{stored:?}");
+        }
     }
 }

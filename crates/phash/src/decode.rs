@@ -6,7 +6,8 @@
 //!
 //! | source mode | pixels hashed |
 //! |---|---|
-//! | RGB (JPEG, PNG, WebP, ...) | as decoded |
+//! | JPEG | decoded by libjpeg-turbo as Pillow does (accurate integer IDCT, fancy upsampling; [`crate::jpeg`]) |
+//! | RGB (PNG, WebP, ...) | as decoded |
 //! | RGBA, LA, palette with alpha | alpha dropped (not composited), as Pillow's `convert("RGB")` |
 //! | greyscale (L), 1-bit | grey replicated into R, G, B |
 //! | palette (P) | palette colours |
@@ -101,8 +102,8 @@ pub fn decode_bytes(bytes: &[u8], options: &DecodeOptions) -> Result<RgbImage, P
     let format = reader
         .format()
         .ok_or_else(|| fail("unrecognised image format".into()))?;
-    let mut image = if format == ImageFormat::Jpeg && jpeg_is_cmyk(bytes) {
-        crate::cmyk::decode_cmyk_jpeg(bytes).map_err(fail)?
+    let mut image = if format == ImageFormat::Jpeg {
+        Decoded::Rgb(crate::jpeg::decode_jpeg(bytes).map_err(fail)?)
     } else {
         let mut reader = reader;
         reader.no_limits();
@@ -115,7 +116,7 @@ pub fn decode_bytes(bytes: &[u8], options: &DecodeOptions) -> Result<RgbImage, P
         Decoded::Dynamic(image)
     };
     if let (Orientation::Apply, Decoded::Rgb(rgb)) = (options.orientation, &mut image) {
-        // CMYK JPEGs carry EXIF in APP1 like any JPEG.
+        // Only JPEGs decode straight to RGB; their EXIF is in APP1.
         if let Some(tag) = crate::cmyk::exif_orientation(bytes) {
             let mut dynamic = DynamicImage::ImageRgb8(
                 image::RgbImage::from_raw(
@@ -149,11 +150,6 @@ pub fn decode_bytes(bytes: &[u8], options: &DecodeOptions) -> Result<RgbImage, P
 pub(crate) enum Decoded {
     Rgb(RgbImage),
     Dynamic(DynamicImage),
-}
-
-/// Whether a JPEG's frame header declares 4 components (CMYK or YCCK).
-fn jpeg_is_cmyk(bytes: &[u8]) -> bool {
-    crate::cmyk::frame_components(bytes) == Some(4)
 }
 
 /// Converts any decoded image to packed RGB following the policy table.

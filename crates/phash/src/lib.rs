@@ -43,6 +43,7 @@ pub mod exact;
 pub mod hash256;
 pub mod hashlist;
 pub mod index;
+mod jpeg;
 pub mod pdq;
 pub mod video;
 
