@@ -30,6 +30,7 @@ pub(crate) struct SegmentRecord {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Segment<'a> {
     /// The tag followed by the data of every component; `tag_len` bytes of tag. Part offsets are relative to it.
+    /// Separators may lie between the parts (a segment that needed no rewriting is kept as it was written).
     pub(crate) text: &'a str,
     pub(crate) tag_len: usize,
     pub(crate) parts: &'a [Part],
@@ -175,6 +176,17 @@ impl SegmentStore {
 
     pub fn is_empty(&self) -> bool {
         self.records.is_empty()
+    }
+
+    /// The tag bytes of segment `index` (empty when there is no such segment).
+    pub(crate) fn tag_bytes(&self, index: usize) -> &[u8] {
+        self.records.get(index).map_or(&[], |r| {
+            let start = r.text_start as usize;
+            self.text
+                .as_bytes()
+                .get(start..start + r.tag_len as usize)
+                .unwrap_or(&[])
+        })
     }
 
     /// Segment `index`, if there is one.

@@ -86,7 +86,15 @@ pub fn check_envelope(segments: &SegmentStore, out: &mut Vec<Diagnostic>) -> Env
         }
     };
 
-    for (i, seg) in segments.iter().enumerate() {
+    for i in 0..segments.len() {
+        // Only service segments (UNx) change the structure; the rest extend the open message.
+        if segments.tag_bytes(i).first() != Some(&b'U') {
+            if let Some(m) = open.as_mut() {
+                m.span.end = i + 1;
+            }
+            continue;
+        }
+        let Some(seg) = segments.get(i) else { continue };
         let seg = &seg;
         match seg.tag() {
             "UNB" => {

@@ -213,6 +213,9 @@ impl<'a> Tokenizer<'a> {
                 self.started = true;
                 self.in_tag = true;
                 self.position = self.pos(self.i);
+                if self.copy_plain_segment() {
+                    continue;
+                }
             }
             match self.table[b as usize] {
                 DATA => {
@@ -292,6 +295,105 @@ impl<'a> Tokenizer<'a> {
                 format!("{n} segment(s) start with spaces or tabs before the tag (skipped)"),
             );
         }
+    }
+
+    /// The fast path for a segment starting at `self.i` that is all on one line, ends with its terminator and has
+    /// no release character and no byte needing checks (the common case): one scan over the class table finds the
+    /// component boundaries and the segment's bytes are copied to the arena in one piece, separators included
+    /// (parts point at the data between them). Returns `false`, having changed nothing, when the segment needs the
+    /// byte-by-byte path.
+    fn copy_plain_segment(&mut self) -> bool {
+        let input = self.input;
+        let table = &self.table;
+        let start = self.i;
+        let n = input.len();
+        let mut j = start;
+        // The tag: up to the first element separator or the terminator (component and repetition separators stay
+        // in it, as on the byte-by-byte path).
+        let class = loop {
+            if j == n {
+                return false;
+            }
+            match table[input[j] as usize] {
+                DATA | COMPONENT | REPETITION => j += 1,
+                c @ (ELEMENT | TERMINATOR) => break c,
+                _ => return false,
+            }
+        };
+        let tag_end = j;
+        if tag_end == start {
+            return false;
+        }
+        let parts_start = self.parts.len();
+        if class == ELEMENT {
+            let (mut element, mut repetition, mut component) = (0u16, 0u8, 0u8);
+            j += 1;
+            let mut part_start = j;
+            loop {
+                while j < n && table[input[j] as usize] == DATA {
+                    j += 1;
+                }
+                if j == n {
+                    self.parts.truncate(parts_start);
+                    return false;
+                }
+                let c = table[input[j] as usize];
+                if !matches!(c, COMPONENT | ELEMENT | REPETITION | TERMINATOR) {
+                    self.parts.truncate(parts_start);
+                    return false;
+                }
+                self.parts.push(Part {
+                    start: (part_start - start) as u32,
+                    end: (j - start) as u32,
+                    element,
+                    repetition,
+                    component,
+                });
+                match c {
+                    COMPONENT => component = component.saturating_add(1),
+                    ELEMENT => {
+                        element = element.saturating_add(1);
+                        repetition = 0;
+                        component = 0;
+                    }
+                    REPETITION => {
+                        repetition = repetition.saturating_add(1);
+                        component = 0;
+                    }
+                    _ => break,
+                }
+                j += 1;
+                part_start = j;
+            }
+        }
+        // `j` is at the terminator.
+        let tag = &input[start..tag_end];
+        self.arena.extend_from_slice(&input[start..j]);
+        self.i = j + 1;
+        let ordinary = tag.len() == 3
+            && tag[0].is_ascii_uppercase()
+            && tag[0] != b'U'
+            && tag[1..]
+                .iter()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        if ordinary && !self.after_unz {
+            // Nothing for commit_segment to check or report: a valid tag that is not a service segment, data
+            // inside the repertoire, not after UNZ.
+            self.records.push(SegmentRecord {
+                text_start: self.seg_start as u32,
+                text_end: self.arena.len() as u32,
+                tag_len: 3,
+                parts_start: self.parts_start as u32,
+                parts_end: self.parts.len() as u32,
+                position: self.position,
+            });
+            self.reset_segment();
+        } else {
+            self.tag.extend_from_slice(tag);
+            self.in_tag = false;
+            self.commit_segment(None);
+        }
+        true
     }
 
     fn read_una(&mut self) {
@@ -489,6 +591,12 @@ impl<'a> Tokenizer<'a> {
         } else {
             self.finish_part();
         }
+        self.commit_segment(repair);
+    }
+
+    /// Checks and keeps (or drops) the current segment, whose tag is in `self.tag` and whose bytes and parts are
+    /// at the end of the arena and parts.
+    fn commit_segment(&mut self, repair: Option<(DiagnosticKind, Position, String)>) {
         let tag_bytes = std::mem::take(&mut self.tag);
         let raw_tag = match std::str::from_utf8(&tag_bytes) {
             Ok(t) => std::borrow::Cow::Borrowed(t),
