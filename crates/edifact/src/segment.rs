@@ -13,15 +13,42 @@ pub(crate) struct Part {
     pub component: u8,
 }
 
-/// Where a segment's text and components are in the shared storage of a [`crate::ParsedEdifact`].
+/// Where a segment's text and components are in the shared storage of a [`crate::ParsedEdifact`]. Segments are
+/// stored back to back, so a segment's text and parts end where the next segment's begin (24 bytes a segment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SegmentRecord {
     pub text_start: u32,
-    pub text_end: u32,
-    pub tag_len: u16,
     pub parts_start: u32,
-    pub parts_end: u32,
-    pub position: Position,
+    pub offset: u32,
+    pub line: u32,
+    pub column: u32,
+    pub tag_len: u16,
+}
+
+impl SegmentRecord {
+    pub(crate) fn new(
+        text_start: usize,
+        parts_start: usize,
+        tag_len: usize,
+        position: Position,
+    ) -> Self {
+        SegmentRecord {
+            text_start: text_start as u32,
+            parts_start: parts_start as u32,
+            offset: position.offset as u32,
+            line: position.line,
+            column: position.column,
+            tag_len: tag_len.min(u16::MAX as usize) as u16,
+        }
+    }
+
+    pub(crate) fn position(&self) -> Position {
+        Position {
+            offset: self.offset as usize,
+            line: self.line,
+            column: self.column,
+        }
+    }
 }
 
 /// A segment: tag plus data elements, borrowed from the parsed input. Element 0 is the first data element after
@@ -82,8 +109,10 @@ impl<'a> Segment<'a> {
         repetition: usize,
         component: usize,
     ) -> Option<&'a str> {
+        // Parts are in input order: by element, then repetition, then component.
         self.parts
             .iter()
+            .take_while(|p| p.element as usize <= element)
             .find(|p| {
                 p.element as usize == element
                     && p.repetition as usize == repetition
@@ -192,14 +221,18 @@ impl SegmentStore {
     /// Segment `index`, if there is one.
     pub fn get(&self, index: usize) -> Option<Segment<'_>> {
         let r = self.records.get(index)?;
+        let (text_end, parts_end) = match self.records.get(index + 1) {
+            Some(next) => (next.text_start as usize, next.parts_start as usize),
+            None => (self.text.len(), self.parts.len()),
+        };
         Some(Segment {
-            text: self
-                .text
-                .get(r.text_start as usize..r.text_end as usize)
-                .unwrap_or(""),
+            text: self.text.get(r.text_start as usize..text_end).unwrap_or(""),
             tag_len: r.tag_len as usize,
-            parts: &self.parts[r.parts_start as usize..r.parts_end as usize],
-            position: r.position,
+            parts: self
+                .parts
+                .get(r.parts_start as usize..parts_end)
+                .unwrap_or(&[]),
+            position: r.position(),
             index,
         })
     }

@@ -129,8 +129,17 @@ impl<'a> Tokenizer<'a> {
     }
 
     fn set_chars(&mut self, chars: ServiceChars) {
-        self.chars = chars;
-        self.table = class_table(&chars, self.level.as_ref());
+        if chars != self.chars {
+            self.chars = chars;
+            self.table = class_table(&chars, self.level.as_ref());
+        }
+    }
+
+    fn set_level(&mut self, level: SyntaxLevel) {
+        if self.level.as_ref() != Some(&level) {
+            self.level = Some(level);
+            self.table = class_table(&self.chars, self.level.as_ref());
+        }
     }
 
     /// Advances line counting over `input[from..to]`.
@@ -372,21 +381,20 @@ impl<'a> Tokenizer<'a> {
         self.i = j + 1;
         let ordinary = tag.len() == 3
             && tag[0].is_ascii_uppercase()
-            && tag[0] != b'U'
             && tag[1..]
                 .iter()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            && tag != b"UNB"
+            && tag != b"UNZ";
         if ordinary && !self.after_unz {
-            // Nothing for commit_segment to check or report: a valid tag that is not a service segment, data
-            // inside the repertoire, not after UNZ.
-            self.records.push(SegmentRecord {
-                text_start: self.seg_start as u32,
-                text_end: self.arena.len() as u32,
-                tag_len: 3,
-                parts_start: self.parts_start as u32,
-                parts_end: self.parts.len() as u32,
-                position: self.position,
-            });
+            // Nothing for commit_segment to check or report: a valid tag other than UNB and UNZ (which change
+            // the syntax level and service characters), data inside the repertoire, not after UNZ.
+            self.records.push(SegmentRecord::new(
+                self.seg_start,
+                self.parts_start,
+                3,
+                self.position,
+            ));
             self.reset_segment();
         } else {
             self.tag.extend_from_slice(tag);
@@ -706,28 +714,23 @@ impl<'a> Tokenizer<'a> {
             "UNZ" => 2,
             _ => 0,
         };
-        self.records.push(SegmentRecord {
-            text_start: self.seg_start as u32,
-            text_end: self.arena.len() as u32,
-            tag_len: tag_len.min(u16::MAX as usize) as u16,
-            parts_start: self.parts_start as u32,
-            parts_end: self.parts.len() as u32,
-            position: self.position,
-        });
+        self.records.push(SegmentRecord::new(
+            self.seg_start,
+            self.parts_start,
+            tag_len,
+            self.position,
+        ));
         match tag_owned_kind {
             1 => {
                 self.after_unz = false;
-                let r = self.records[index];
-                let seg_text =
-                    std::str::from_utf8(&self.arena[r.text_start as usize..r.text_end as usize])
-                        .unwrap_or("");
-                let first = self.parts[r.parts_start as usize..r.parts_end as usize]
+                // The UNB is the last segment so far: its text and parts run to the ends of the buffers.
+                let seg_text = std::str::from_utf8(&self.arena[self.seg_start..]).unwrap_or("");
+                let first = self.parts[self.parts_start..]
                     .iter()
                     .find(|p| p.element == 0 && p.repetition == 0 && p.component == 0)
                     .and_then(|p| seg_text.get(p.start as usize..p.end as usize))
                     .unwrap_or("");
-                self.level = Some(SyntaxLevel::from_identifier(first));
-                self.table = class_table(&self.chars, self.level.as_ref());
+                self.set_level(SyntaxLevel::from_identifier(first));
                 if self.first_level.is_none() {
                     self.first_level = self.level.clone();
                 }
