@@ -227,6 +227,10 @@ pub fn part_similarity(a: &Part, b: &Part) -> Option<(f64, MatchMethod)> {
             offer(0.93, MatchMethod::Lexicon);
         }
     }
+    if gendered_forms(&a.text, &b.text) || gendered_forms(&b.text, &a.text) {
+        // Ivanova / Ivanov: the family name of a woman and of a man, relatives at most.
+        return best;
+    }
     if a.native_syllables && b.native_syllables {
         // Exact romanisations of native-script names: a different syllable is a different name.
         return best;
@@ -257,12 +261,72 @@ pub fn part_similarity(a: &Part, b: &Part) -> Option<(f64, MatchMethod)> {
             }
             _ => {}
         }
+    } else if max_len >= LONG_TYPO_LEN
+        && skeletons_shifted(sa, sb)
+        && bounded_osa(ta, tb, 2) == Some(2)
+    {
+        // A letter typed in the wrong place in a long name: "Khordorovsky" / "Khodorkovsky".
+        offer(1.0 - 1.8 / max_len as f64, MatchMethod::Typo);
     }
     if skeletons_close && a.abjad != b.abjad && sa.len().min(sb.len()) >= 3 {
         // Latin against a vowel-less transliteration: a one-consonant difference is a spelling variant.
         offer(0.8, MatchMethod::Skeleton);
     }
     best
+}
+
+/// Whether `fem` is the feminine form of the Slavic family name `masc` or of a spelling of it (Ivanova / Ivanov,
+/// Putina / Putin, Kowalska / Kowalski, Dostoyevskaya / Dostoyevsky): same first letter, the masculine ending in
+/// `-ov`, `-ev`, `-in`, `-yn` or `-sk(i|y|ij|iy|ii)`, `-ck(i|y)`, the feminine in the same stem ending plus `-a`
+/// (`-aya` / `-a` for `-sky`).
+fn gendered_forms(fem: &str, masc: &str) -> bool {
+    const PAIRS: &[(&str, &str)] = &[
+        ("ova", "ov"),
+        ("eva", "ev"),
+        ("ina", "in"),
+        ("yna", "yn"),
+        ("skaya", "sky"),
+        ("skaya", "skiy"),
+        ("skaya", "skii"),
+        ("skaja", "skij"),
+        ("ska", "ski"),
+        ("ska", "sky"),
+        ("cka", "cki"),
+        ("cka", "cky"),
+    ];
+    if fem.len() < 5 || masc.len() < 4 || fem.as_bytes()[0] != masc.as_bytes()[0] {
+        return false;
+    }
+    PAIRS
+        .iter()
+        .any(|(f, m)| fem.ends_with(f) && masc.ends_with(m))
+}
+
+/// Texts from this length on may differ by a consonant moved within the name (see [`skeletons_shifted`]).
+const LONG_TYPO_LEN: usize = 8;
+
+/// Whether two skeletons of the same length (five classes or more) become equal when one class is deleted from
+/// each: a consonant dropped in one place and added in another, as when a letter is typed in the wrong place. The
+/// screening index finds such pairs through the one-deletion variants it keeps of skeletons of four or more.
+pub fn skeletons_shifted(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() || n < 5 || a == b {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    // Deleting a[i] and b[j] (i <= j) leaves a[..i] == b[..i], a[i+1..=j] == b[i..j], a[j+1..] == b[j+1..]; the
+    // same with the roles of a and b exchanged.
+    let shifted = |x: &[u8], y: &[u8]| {
+        (0..=prefix.min(n - 1))
+            .any(|i| (i.max(n - 1 - suffix.min(n - 1))..n).any(|j| x[i + 1..=j] == y[i..j]))
+    };
+    shifted(a, b) || shifted(b, a)
 }
 
 /// Whether a part is short enough in skeleton that typos are found by its text (one-deletion variants of the
@@ -662,4 +726,51 @@ pub fn part_weights(name: &PreparedName, weights: &dyn PartWeights) -> SmallVec<
                 }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shifted_skeletons() {
+        let table = [
+            ("XRDRVSK", "XDRKVSK", true),
+            ("ABCDE", "ABXDE", true),
+            ("ABCDEF", "BCDEFA", true),
+            ("ABCDE", "ABCDE", false),
+            ("ABCD", "ABDC", false),
+            ("ABCDEF", "ABCDE", false),
+            ("KLMNOP", "KMLNPO", false),
+        ];
+        for (a, b, want) in table {
+            assert_eq!(
+                skeletons_shifted(a.as_bytes(), b.as_bytes()),
+                want,
+                "{a} {b}"
+            );
+            assert_eq!(
+                skeletons_shifted(b.as_bytes(), a.as_bytes()),
+                want,
+                "{b} {a}"
+            );
+        }
+    }
+
+    #[test]
+    fn gendered_family_names() {
+        let table = [
+            ("ivanova", "ivanov", true),
+            ("putina", "putin", true),
+            ("kowalska", "kowalski", true),
+            ("dostoyevskaya", "dostoyevsky", true),
+            ("ivanova", "petrov", false),
+            ("ivanov", "ivanova", false),
+            ("marina", "marin", true),
+            ("lina", "lin", false),
+        ];
+        for (fem, masc, want) in table {
+            assert_eq!(gendered_forms(fem, masc), want, "{fem} {masc}");
+        }
+    }
 }

@@ -160,6 +160,15 @@ const HONORIFICS: &[&str] = &[
     "emir",
     "sayed",
     "syed",
+    "president",
+    "monsieur",
+    "madame",
+    "mister",
+    "senator",
+    "herr",
+    "frau",
+    "senor",
+    "senora",
 ];
 // "sayed"/"syed" are honorific titles in South Asian names; as given names they are written "said/saeed".
 

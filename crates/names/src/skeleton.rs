@@ -3,7 +3,7 @@
 //! Vowels are dropped (a leading vowel becomes the marker `A`, so "Omar" and "Umar" agree and "Adnani" differs
 //! from "Dinan"); digraphs fold to one class (`sh`, `ch`, `sch` -> `S`; `kh` -> `X`; `th` -> `T`; `dh` -> `D`;
 //! `ph` -> `F`; `gh` -> `G`; `dj`, `zh` -> `J`); `q`, `c`, `ck` -> `K`; `p` -> `B`; `v`, `w` -> `V`; `x` -> `KS` (`S` at the start: "Xi" = "Shi"); `y` and
-//! `w` count as vowels after a vowel or at the end (`y` also between consonants); a final `h` after a vowel (Arabic ta marbuta: "Hamzah") is
+//! `w` count as vowels after a vowel or at the end (a final `j` after `e`, `i`, `o`, `y` too: "Sergej") (`y` also between consonants); a final `h` after a vowel (Arabic ta marbuta: "Hamzah") is
 //! dropped; doubled consonants collapse ("Hussein" = "Husain" = "Hossein" -> `HSN`).
 
 /// The consonant skeleton of a folded (lower-case ASCII) name token.
@@ -54,6 +54,13 @@ pub fn skeleton(token: &str) -> String {
             }
             (b'y', _) if !(at_start || (prev_vowel && next.is_some_and(is_vowel))) => {
                 // `y` is a vowel except at the start or between vowels: "Husayn", "Adnany", "Volodymyr".
+                prev_vowel = true;
+                i += 1;
+                continue;
+            }
+            (b'j', None) if i > 0 && matches!(b[i - 1], b'e' | b'i' | b'o' | b'y') => {
+                // A final `j` after a front vowel is the glide `y` in Slavic and German spellings: "Sergej",
+                // "Selenskyj", "Jurij".
                 prev_vowel = true;
                 i += 1;
                 continue;
@@ -113,6 +120,9 @@ mod tests {
             &["dawood", "daoud", "daud"],
             &["khaled", "khalid", "khald"],
             &["chaker", "shaker", "shakir"],
+            &["sergej", "sergey", "sergei"],
+            &["selenskyj", "selensky", "selenskiy"],
+            &["jurij", "juri"],
         ];
         for group in groups {
             let first = skeleton(group[0]);
@@ -129,6 +139,8 @@ mod tests {
             ("frank", "frederik"),
             ("mosuli", "tikriti"),
             ("ali", "ala"),
+            // A final `j` after `a` stays a consonant (Arabic "Faraj", "Siraj").
+            ("faraj", "fara"),
         ];
         for (a, b) in pairs {
             if a == "ali" {

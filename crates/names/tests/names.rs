@@ -81,6 +81,30 @@ fn scores_fall_where_a_reviewer_expects() {
         ("김정은", "김정은", Person, 0.99, 1.0),
         ("김정은", "Kim Jong-un", Person, 0.7, 1.0),
         ("习近平", "Xi Jinping", Person, 0.9, 1.0),
+        // A letter typed in the wrong place in a long name.
+        (
+            "Mikhail Khordorovsky",
+            "Mikhail Khodorkovsky",
+            Person,
+            0.85,
+            0.95,
+        ),
+        // Slavic family names: the feminine form is another person (a relative), spellings still agree.
+        ("Olga Ivanova", "Oleg Ivanov", Person, 0.0, 0.6),
+        ("Anna Kowalska", "Anna Kowalski", Person, 0.0, 0.7),
+        ("Anna Ivanova", "Anna Ivanova", Person, 0.99, 1.0),
+        ("Irina Kuznetsova", "Irina Kouznetsova", Person, 0.85, 1.0),
+        // German and Czech spellings of a final glide.
+        (
+            "Wolodymyr Selenskyj",
+            "Volodymyr Zelenskyy",
+            Person,
+            0.75,
+            1.0,
+        ),
+        ("Sergej Lavrov", "Sergey Lavrov", Person, 0.9, 1.0),
+        // Titles are not names.
+        ("President Erdogan", "Erdogan", Person, 0.99, 1.0),
         ("Tunde Tinubu", "Bola Tinubu", Person, 0.0, 0.6),
         (
             "Salman bin Muhammad al-Rawi",
