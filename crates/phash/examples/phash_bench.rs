@@ -142,6 +142,21 @@ fn random(n: usize, nq: usize, radius: u32) {
         })
         .collect();
     let (secs, total) = report_queries(&index, &queries, radius, None);
+    // The single-query path (one query at a time on one thread, as an interactive lookup), same results.
+    let single: Vec<PdqHash> = queries.iter().take(2000).copied().collect();
+    let t = Instant::now();
+    let single_total: usize = single
+        .iter()
+        .map(|q| index.search(q, radius).unwrap().len())
+        .sum();
+    let single_secs = t.elapsed().as_secs_f64();
+    let batch_total: usize = index
+        .search_many(&single, radius)
+        .unwrap()
+        .iter()
+        .map(Vec::len)
+        .sum();
+    assert_eq!(single_total, batch_total);
     // Spot-check exactness against brute force on a few queries.
     for q in queries.iter().take(4) {
         assert_eq!(
@@ -150,8 +165,9 @@ fn random(n: usize, nq: usize, radius: u32) {
         );
     }
     println!(
-        "{{\"n\":{n},\"queries\":{nq},\"radius\":{radius},\"matches\":{total},\"build_secs_incl_generation\":{build:.3},\"query_secs\":{secs:.4},\"queries_per_sec\":{:.1},\"threads\":{},\"rss_bytes_per_hash\":{:.1}}}",
+        "{{\"n\":{n},\"queries\":{nq},\"radius\":{radius},\"matches\":{total},\"build_secs_incl_generation\":{build:.3},\"query_secs\":{secs:.4},\"queries_per_sec\":{:.1},\"single_queries_per_sec_1_thread\":{:.1},\"threads\":{},\"rss_bytes_per_hash\":{:.1}}}",
         nq as f64 / secs,
+        single.len() as f64 / single_secs,
         rayon::current_num_threads(),
         rss1.saturating_sub(rss0) as f64 / n as f64
     );
