@@ -26,6 +26,7 @@ pub mod mrz;
 pub mod names;
 pub mod paxlst;
 pub mod pnrgov;
+pub mod pnrgov_xml;
 pub mod rules;
 pub mod screening;
 pub mod sensitive;

@@ -73,13 +73,17 @@ pub struct TravelFile {
     pub warnings: Vec<Warning>,
 }
 
-/// Reads every PAXLST, PNRGOV and CUSRES message in `input`. Two-digit years pivot on the interchange date
-/// (UNB), or on `fallback_today` when there is none.
+/// Reads every PAXLST, PNRGOV and CUSRES message in `input`, or a PNRGOV XML document (input whose first
+/// character is `<`, see [`crate::pnrgov_xml`]). Two-digit years pivot on the interchange date (UNB), or on
+/// `fallback_today` when there is none.
 pub fn read_travel_file(
     input: &[u8],
     filter: &SensitiveDataFilter,
     fallback_today: ReferenceDate,
 ) -> TravelFile {
+    if crate::pnrgov_xml::looks_like_xml(input) {
+        return crate::pnrgov_xml::read_pnrgov_xml(input, filter, fallback_today);
+    }
     let parsed = interdict_edifact::parse(input);
     read_parsed(&parsed, filter, fallback_today)
 }

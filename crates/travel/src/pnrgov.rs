@@ -177,7 +177,7 @@ fn leg_from_tvl(seg: &Segment<'_>, reference: ReferenceDate) -> FlightLeg {
 }
 
 /// SSR status codes that mean the request is cancelled or refused.
-fn cancelled_status(status: &str) -> bool {
+pub(crate) fn cancelled_status(status: &str) -> bool {
     matches!(status, "XX" | "HX" | "UN" | "UC" | "NO" | "XK" | "XL")
 }
 
@@ -375,46 +375,19 @@ impl PnrReader<'_> {
                     ));
                     return;
                 };
-                if let Some(iso) = &d.birth_date {
-                    let written = free.trim().trim_start_matches('/').split('/').nth(4);
-                    if let Some(text) =
-                        written.and_then(|w| implausible_birth(w.trim(), iso, self.reference))
-                    {
-                        warnings.push(Warning::at(seg, "implausible_birth_date", text));
-                    }
+                if let Some(text) = docs_birth_warning(&free, &d, self.reference) {
+                    warnings.push(Warning::at(seg, "implausible_birth_date", text));
                 }
                 apply_docs(&mut self.msg.travellers[i], &d);
             }
             "DOCO" => {
-                let parts: Vec<&str> = free.split('/').map(str::trim).collect();
-                if let (Some(i), true) = (target, parts.len() >= 3) {
-                    let number = parts[2].to_string();
-                    let t = &mut self.msg.travellers[i];
-                    if !number.is_empty() && !t.documents.iter().any(|d| d.number == number) {
-                        t.documents.push(TravelDocument {
-                            class: DocumentClass::from_code(parts[1]),
-                            code: parts[1].to_string(),
-                            number,
-                            issuing_state: parts.get(5).and_then(|s| non_empty(s)),
-                            expiry_date: None,
-                            issue_date: parts
-                                .get(4)
-                                .and_then(|s| ddmmmyy(s, DateRole::Issue, self.reference)),
-                            place_of_issue: parts.get(3).and_then(|s| non_empty(s)),
-                        });
-                    }
-                    if t.birth_place.is_none() {
-                        t.birth_place = non_empty(parts[0]);
-                    }
+                if let Some(i) = target {
+                    apply_doco(&mut self.msg.travellers[i], &free, self.reference);
                 }
             }
             "DOCA" => {
                 if let Some(i) = target {
-                    let text = free.trim_start_matches('/').replace('/', ", ");
-                    self.msg.travellers[i].contacts.push(Contact {
-                        kind: "address".into(),
-                        value: text,
-                    });
+                    apply_doca(&mut self.msg.travellers[i], &free);
                 }
             }
             "CTCE" | "CTCM" | "CTCH" | "CTCB" | "CTCR" => {
@@ -553,7 +526,53 @@ fn contact_kind(code: &str) -> &'static str {
     }
 }
 
-fn apply_docs(t: &mut Traveller, d: &DocsFields) {
+/// The warning text when the birth date of SSR DOCS text `free` (read as `d`) is implausibly old.
+pub(crate) fn docs_birth_warning(
+    free: &str,
+    d: &DocsFields,
+    reference: ReferenceDate,
+) -> Option<String> {
+    let iso = d.birth_date.as_deref()?;
+    let written = free.trim().trim_start_matches('/').split('/').nth(4)?;
+    implausible_birth(written.trim(), iso, reference)
+}
+
+/// Applies SSR DOCO text (`PLACE OF BIRTH/TYPE/NUMBER/PLACE OF ISSUE/ISSUE DATE/COUNTRY`: a visa or other
+/// document) to a traveller.
+pub(crate) fn apply_doco(t: &mut Traveller, free: &str, reference: ReferenceDate) {
+    let parts: Vec<&str> = free.split('/').map(str::trim).collect();
+    if parts.len() < 3 {
+        return;
+    }
+    let number = parts[2].to_string();
+    if !number.is_empty() && !t.documents.iter().any(|d| d.number == number) {
+        t.documents.push(TravelDocument {
+            class: DocumentClass::from_code(parts[1]),
+            code: parts[1].to_string(),
+            number,
+            issuing_state: parts.get(5).and_then(|s| non_empty(s)),
+            expiry_date: None,
+            issue_date: parts
+                .get(4)
+                .and_then(|s| ddmmmyy(s, DateRole::Issue, reference)),
+            place_of_issue: parts.get(3).and_then(|s| non_empty(s)),
+        });
+    }
+    if t.birth_place.is_none() {
+        t.birth_place = non_empty(parts[0]);
+    }
+}
+
+/// Applies SSR DOCA text (an address) to a traveller as an address contact.
+pub(crate) fn apply_doca(t: &mut Traveller, free: &str) {
+    let text = free.trim_start_matches('/').replace('/', ", ");
+    t.contacts.push(Contact {
+        kind: "address".into(),
+        value: text,
+    });
+}
+
+pub(crate) fn apply_docs(t: &mut Traveller, d: &DocsFields) {
     if !d.surname.is_empty() {
         t.surname = d.surname.clone();
         if !d.given_names.is_empty() {

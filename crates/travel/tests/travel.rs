@@ -504,3 +504,133 @@ fn travellers_are_screened_against_lists_documents_and_rules() {
         interdict_travel::BoardingAction::ContactAuthority
     );
 }
+
+#[test]
+fn pnrgov_xml_sample_reads_into_the_pnr_model() {
+    // The real fragment: a PNR in a non-standard <DaneXML> root, names from Passenger, documents and birth dates
+    // only in the flight's SSR DOCS free text (matched to passengers by RPH), a CHLD and a SEAT SSR.
+    let Some(p) =
+        interdict_testdata::shared_data("travel/pnrgov_xml/saberls_test_pnr_fragment.xml")
+    else {
+        return;
+    };
+    let f = read_travel_file(
+        &std::fs::read(p).unwrap(),
+        &SensitiveDataFilter::default(),
+        TODAY,
+    );
+    assert_eq!(f.messages.len(), 1);
+    let m = &f.messages[0];
+    assert_eq!(m.reference_date, (2024, 1, 1), "PNR_TransDate");
+    let TravelMessage::Pnrgov(p) = &m.message else {
+        panic!("PNRGOV expected")
+    };
+    assert_eq!(p.bookings.len(), 1);
+    assert_eq!(p.bookings[0].record_locator, "00A234B");
+    assert_eq!(p.bookings[0].travellers, [0, 1, 2]);
+    let got: Vec<String> = p
+        .travellers
+        .iter()
+        .map(|t| {
+            format!(
+                "{}/{}|{}|{}|{}|{}",
+                t.surname,
+                t.given_names,
+                t.birth_date.as_deref().unwrap_or("-"),
+                t.nationality.as_deref().unwrap_or("-"),
+                t.document_number.as_deref().unwrap_or("-"),
+                t.travel_document()
+                    .and_then(|d| d.expiry_date.as_deref())
+                    .unwrap_or("-")
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "KOWALSKA/ANNA|2002-12-30|POL|BA5345321|2027-08-30",
+            "KOWALSKI/ADAM|2022-12-30|POL|ZC9038023|2026-02-11",
+            "KOWALSKI/JAN|2002-12-30|POL|AB1324659|2025-11-21",
+        ]
+    );
+    assert_eq!(p.travellers[0].gender.as_deref(), Some("F"));
+    assert_eq!(p.flight.departure_airport.as_deref(), Some("LHR"));
+    assert_eq!(p.flight.arrival_airport.as_deref(), Some("WAW"));
+    assert_eq!(p.flight.departure_time.as_deref(), Some("2024-01-01T10:15"));
+    assert_eq!(p.flight.carrier.as_deref(), Some("ENT"));
+    assert_eq!(p.flight.number.as_deref(), Some("1234"));
+    // The known defect of SOURCE.md: not a complete IATA_PNRGOV_NotifRQ.
+    let w = m
+        .warnings
+        .iter()
+        .find(|w| w.code == "not_pnrgov_notification")
+        .expect("non-standard root reported");
+    assert_eq!((w.line, w.column), (1, 1));
+    assert!(w.message.contains("DaneXML"), "{}", w.message);
+}
+
+#[test]
+fn pnrgov_xml_fixture_reads_every_part() {
+    let f = fixture("pnrgov_xml_notification.xml");
+    let m = &f.messages[0];
+    assert_eq!(m.reference_date, (2026, 2, 28));
+    let TravelMessage::Pnrgov(p) = &m.message else {
+        panic!("PNRGOV expected")
+    };
+    assert_eq!(p.reference, "ZZ441-0301");
+    assert_eq!(p.version, "13.1");
+    let names: Vec<String> = p
+        .travellers
+        .iter()
+        .map(|t| format!("{}/{}", t.surname, t.given_names))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "QUILLFEATHER/ORLA TAMSIN",
+            "QUILLFEATHER/BRIX",
+            "OSTROVSKA/MAREK ANSELM"
+        ]
+    );
+    let orla = &p.travellers[0];
+    assert_eq!(orla.birth_date.as_deref(), Some("1984-05-17"));
+    assert_eq!(
+        orla.document_number.as_deref(),
+        Some("ZX4410001"),
+        "passport, not the visa"
+    );
+    assert!(
+        orla.documents
+            .iter()
+            .any(|d| d.number == "VZ99120" && d.issue_date.as_deref() == Some("2026-01-12"))
+    );
+    assert_eq!(orla.seats, ["14C"]);
+    let brix = &p.travellers[1];
+    assert_eq!(brix.role, interdict_travel::TravellerRole::Other, "infant");
+    assert_eq!(brix.birth_date.as_deref(), Some("2025-09-03"));
+    let marek = &p.travellers[2];
+    assert_eq!(
+        marek.document_number.as_deref(),
+        Some("PL7730415"),
+        "cancelled DOCS ignored"
+    );
+    assert_eq!(marek.birth_date.as_deref(), Some("1979-10-21"));
+    let b = &p.bookings[0];
+    assert_eq!(b.record_locator, "QX7K2M");
+    assert_eq!(b.other_locators, ["1A:8HQ2PL"]);
+    assert_eq!(b.created.as_deref(), Some("2026-02-10T09:30"));
+    assert_eq!(b.itinerary[0].operating_carrier.as_deref(), Some("YY"));
+    assert_eq!(b.remarks, ["GROUP OF TWO TRAVELLING TOGETHER"]);
+    assert_eq!(p.flight.legs.len(), 1, "the FlightLeg of the notification");
+    assert_eq!(p.flight.number.as_deref(), Some("441"));
+    // The special meal and the wheelchair remark are dropped and only counted.
+    let json = serde_json::to_string(&p).unwrap();
+    assert!(!json.contains("MOML") && !json.contains("WCHR"), "{json}");
+    assert_eq!(
+        serde_json::to_value(&p.sensitive_dropped).unwrap(),
+        serde_json::json!({"total": 2, "by_category": {"health": 1, "religion": 1}})
+    );
+    let codes: Vec<&str> = m.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert_eq!(codes, ["count_mismatch", "unknown_traveller_reference"]);
+    assert!(m.warnings.iter().all(|w| w.line > 1 && w.tag.is_some()));
+}

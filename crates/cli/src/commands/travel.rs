@@ -178,7 +178,7 @@ fn read_file(
             .map(|w| format!(": {w}"))
             .unwrap_or_default();
         anyhow::bail!(
-            "{}: no PAXLST, PNRGOV or CUSRES message found (no UNH segment){why}",
+            "{}: no PAXLST, PNRGOV or CUSRES message found (no UNH segment, or no PNR element in XML){why}",
             path.display()
         );
     }
