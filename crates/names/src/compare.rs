@@ -142,6 +142,7 @@ pub struct Alignment {
     conflict: bool,
     inversions: usize,
     numeral_mismatch: bool,
+    legal_form_mismatch: bool,
 }
 
 /// Tuning constants of the name score, kept in one place.
@@ -160,6 +161,9 @@ pub struct ScoreParams {
     pub chain_order_factor: f64,
     /// Factor applied when a number or Roman numeral is unmatched.
     pub numeral_factor: f64,
+    /// Factor applied when both organisation names state a legal form and none of them agree ("AG" / "GmbH"):
+    /// two legal persons, such as a company and its subsidiary. "Company" and "Corporation" do not count.
+    pub legal_form_factor: f64,
 }
 
 impl Default for ScoreParams {
@@ -171,6 +175,7 @@ impl Default for ScoreParams {
             order_factor: 0.95,
             chain_order_factor: 0.6,
             numeral_factor: 0.9,
+            legal_form_factor: 0.75,
         }
     }
 }
@@ -462,6 +467,7 @@ pub fn align(
         conflict: false,
         inversions: 0,
         numeral_mismatch: false,
+        legal_form_mismatch: false,
     };
     al.score = al.compute_score(query, candidate, params);
     al
@@ -549,6 +555,25 @@ impl Alignment {
             || unmatched_numeral(&candidate.parts, self.c_used);
         if self.numeral_mismatch {
             score *= params.numeral_factor;
+        }
+        let forms = |parts: &[Part], used: u64| {
+            let mut stated = false;
+            for (i, p) in parts.iter().enumerate().take(64) {
+                // "Company" and "Corporation" are as much words of the name as legal forms.
+                if p.role == PartRole::CompanyForm && !matches!(p.text.as_str(), "co" | "corp") {
+                    if used & (1 << i) != 0 {
+                        return (true, true);
+                    }
+                    stated = true;
+                }
+            }
+            (stated, false)
+        };
+        let (q_forms, q_agree) = forms(&query.parts, self.q_used);
+        let (c_forms, c_agree) = forms(&candidate.parts, self.c_used);
+        self.legal_form_mismatch = q_forms && c_forms && !q_agree && !c_agree;
+        if self.legal_form_mismatch {
+            score *= params.legal_form_factor;
         }
         score.clamp(0.0, 1.0)
     }
@@ -669,6 +694,9 @@ impl Alignment {
         }
         if self.numeral_mismatch {
             adjustments.push("a number or numeral is not matched".to_string());
+        }
+        if self.legal_form_mismatch {
+            adjustments.push("the names state different legal forms".to_string());
         }
         NameExplanation {
             query: query.original.clone(),

@@ -18,6 +18,7 @@ pub enum Script {
     Georgian,
     Devanagari,
     Thai,
+    Ethiopic,
     /// Digits, punctuation and other characters that belong to no script.
     Common,
     Other,
@@ -46,6 +47,7 @@ impl Script {
             0x900..=0x97F => Script::Devanagari,
             0xE00..=0xE7F => Script::Thai,
             0x10A0..=0x10FF => Script::Georgian,
+            0x1200..=0x139F | 0x2D80..=0x2DDF | 0xAB00..=0xAB2F => Script::Ethiopic,
             0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => Script::Hangul,
             0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => Script::Kana,
             0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F => Script::Han,
@@ -102,6 +104,7 @@ mod tests {
             ("金正恩", Script::Han),
             ("やまだ", Script::Kana),
             ("สมชาย", Script::Thai),
+            ("አበበ ቢቂላ", Script::Ethiopic),
             ("12-34", Script::Common),
         ];
         for (text, want) in table {

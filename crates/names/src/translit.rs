@@ -16,7 +16,10 @@
 //! - Thai consonants by their initial sounds (RTGS) and written vowels, leading vowels read after their consonant;
 //!   the vowels Thai leaves unwritten stay out, so Thai is compared on consonants like an abjad.
 //!
-//! Characters of other scripts (Devanagari, Ethiopic) pass through unchanged; name comparison then relies on the
+//! - Ethiopic (Ge'ez: Amharic, Tigrinya) syllables as consonant + vowel by their order; the sixth order (a
+//!   consonant alone or with a short ə) as the bare consonant.
+//!
+//! Characters of other scripts (Devanagari) pass through unchanged; name comparison then relies on the
 //! variant lexicon for them.
 
 use crate::script::Script;
@@ -70,6 +73,11 @@ fn transliterate_word(word: &str, out: &mut String) {
         Script::Hangul => hangul_word(word, out),
         Script::Han => han_word(word, out),
         Script::Thai => thai_word(word, out),
+        Script::Ethiopic => {
+            for c in word.chars() {
+                ethiopic(c, out);
+            }
+        }
         _ => {
             for c in word.chars() {
                 match Script::of(c) {
@@ -447,6 +455,49 @@ fn thai_word(word: &str, out: &mut String) {
     }
 }
 
+/// Consonants of the Ethiopic syllable rows U+1200..U+1357, eight syllables a row ("" for the glottal stop and
+/// ayin rows, whose syllables are read as their vowel).
+const ETHIOPIC_CONSONANTS: [&str; 43] = [
+    "h", "l", "h", "m", "s", "r", "s", "sh", "q", "q", "q", "q", "b", "v", "t", "ch", "h", "h",
+    "n", "ny", "", "k", "k", "kh", "kh", "w", "", "z", "zh", "y", "d", "d", "j", "g", "g", "ng",
+    "t", "ch", "p", "ts", "ts", "f", "p",
+];
+
+/// Romanises one Ethiopic syllable: the row's consonant and the order's vowel (ä written `e`, as in Abebe, and
+/// `a` for the glottal rows; the sixth order without a vowel, `i` for the glottal one).
+fn ethiopic(c: char, out: &mut String) {
+    let u = c as u32;
+    if !(0x1200..0x1358).contains(&u) {
+        if !matches!(c, '\u{1360}'..='\u{137C}') {
+            out.push(c);
+        }
+        return;
+    }
+    let row = ((u - 0x1200) / 8) as usize;
+    let order = (u % 8) as usize;
+    let consonant = ETHIOPIC_CONSONANTS[row];
+    // Labialised rows (qw, hw, kw, khw, gw): the consonant, `w`, then the vowel.
+    let labial = matches!(row, 9 | 11 | 17 | 22 | 24 | 34);
+    out.push_str(consonant);
+    if labial {
+        out.push('w');
+    }
+    let glottal = consonant.is_empty();
+    let vowel = match (order, glottal) {
+        (0, true) => "a",
+        (0, false) => "e",
+        (1, _) => "u",
+        (2, _) => "i",
+        (3, _) => "a",
+        (4, _) => "e",
+        (5, true) => "i",
+        (5, false) => "",
+        (6, _) => "o",
+        _ => "wa",
+    };
+    out.push_str(vowel);
+}
+
 fn cyrillic(c: char) -> &'static str {
     let lower = c.to_lowercase().next().unwrap_or(c);
     match lower {
@@ -618,6 +669,9 @@ mod tests {
             ("习近平", "xi jinping"),
             ("王伟", "wang wei"),
             ("สมชาย", "smchay"),
+            ("አበበ ቢቂላ", "abebe biqila"),
+            ("ዐቢይ አሕመድ", "abiy ahmed"),
+            ("መንግሥቱ", "mengstu"),
             ("ทักษิณ ชินวัตร", "thaksin chinwatr"),
             ("เสนา", "sena"),
             ("อาลี", "ali"),

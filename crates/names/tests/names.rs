@@ -103,6 +103,25 @@ fn scores_fall_where_a_reviewer_expects() {
             1.0,
         ),
         ("Sergej Lavrov", "Sergey Lavrov", Person, 0.9, 1.0),
+        // Ethiopic syllables romanised.
+        ("መንግሥቱ ኃይለ ማርያም", "Mengistu Haile Mariam", Person, 0.85, 1.0),
+        ("ዐቢይ አሕመድ", "Abiy Ahmed", Person, 0.9, 1.0),
+        // Different legal forms are different legal persons; "Company" / "Corporation" are words as much as forms.
+        (
+            "Deutsche Bank AG",
+            "Deutsche Bank GmbH",
+            Organization,
+            0.0,
+            0.69,
+        ),
+        ("Gazprom PAO", "Gazprom PJSC", Organization, 0.95, 1.0),
+        (
+            "Homs Refinery Corporation",
+            "The Homs Refinery Company",
+            Organization,
+            0.85,
+            1.0,
+        ),
         // Titles are not names.
         ("President Erdogan", "Erdogan", Person, 0.99, 1.0),
         ("Tunde Tinubu", "Bola Tinubu", Person, 0.0, 0.6),
