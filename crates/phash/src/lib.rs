@@ -43,6 +43,7 @@ pub mod exact;
 pub mod hash256;
 pub mod hashlist;
 pub mod index;
+pub mod journal;
 mod jpeg;
 pub mod pdq;
 pub mod video;
@@ -54,6 +55,7 @@ pub use exact::{ExactHashes, exact_hashes, exact_hashes_of_file};
 pub use hash256::PdqHash;
 pub use hashlist::parse_hash_list;
 pub use index::{HashIndex, IndexMatch, SearchPath};
+pub use journal::Change;
 pub use pdq::{Dihedral, LumaRule, Pdq, PdqDihedral, PdqHasher};
 pub use video::{
     FrameConverter, VideoMatch, VpdqFeature, VpdqOptions, hash_video, match_videos, parse_vpdq,

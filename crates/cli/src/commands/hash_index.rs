@@ -5,7 +5,7 @@
 //! per line, every match within the radius, nearest first. Exit 1 when any query matched.
 
 use anyhow::Context;
-use interdict_phash::{HashIndex, PdqHash, parse_hash_list};
+use interdict_phash::{Change, HashIndex, PdqHash, parse_hash_list};
 use serde::Serialize;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -31,7 +31,8 @@ pub enum Command {
         #[arg(long, default_value_t = 31)]
         radius: u32,
     },
-    /// Add the hashes of CSV hash lists to an existing index (rewrites the file).
+    /// Add the hashes of CSV hash lists to an existing index (appended to its journal; the file is rewritten
+    /// only when the journal outgrows an eighth of it).
     Add {
         /// The index file.
         #[arg(long)]
@@ -40,7 +41,7 @@ pub enum Command {
         #[arg(required = true)]
         lists: Vec<PathBuf>,
     },
-    /// Remove every entry with the given ids (rewrites the file).
+    /// Remove every entry with the given ids (appended to the index's journal, as `add`).
     Remove {
         /// The index file.
         #[arg(long)]
@@ -70,31 +71,43 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
             query(&HashIndex::load(&index)?, radius)
         }
         Command::Add { index, lists } => {
-            let mut loaded = HashIndex::load(&index)?;
             let mut entries = Vec::new();
             read_lists(&lists, &mut entries)?;
-            for (id, h) in &entries {
-                loaded.add(id, *h);
-            }
-            loaded.save(&index)?;
-            eprintln!(
-                "interdict: added {}, index now holds {}",
-                entries.len(),
-                loaded.len()
-            );
-            Ok(ExitCode::SUCCESS)
+            let changes: Vec<Change> = entries
+                .into_iter()
+                .map(|(id, h)| Change::Add(id, h))
+                .collect();
+            journal(&index, &changes, &format!("added {}", changes.len()))
         }
         Command::Remove { index, ids } => {
-            let mut loaded = HashIndex::load(&index)?;
-            let removed: usize = ids.iter().map(|id| loaded.remove(id)).sum();
-            loaded.save(&index)?;
-            eprintln!(
-                "interdict: removed {removed}, index now holds {}",
-                loaded.len()
-            );
-            Ok(ExitCode::SUCCESS)
+            let changes: Vec<Change> = ids.into_iter().map(Change::Remove).collect();
+            journal(
+                &index,
+                &changes,
+                &format!("recorded the removal of {} id(s)", changes.len()),
+            )
         }
     }
+}
+
+/// Appends changes to the index file's journal; compacts (load, replay, rewrite) when the journal exceeds an
+/// eighth of the file, so loading stays fast.
+fn journal(index: &Path, changes: &[Change], done: &str) -> anyhow::Result<ExitCode> {
+    let journal_bytes = HashIndex::append_changes(index, changes)?;
+    let file_bytes = std::fs::metadata(index)
+        .with_context(|| format!("{}", index.display()))?
+        .len();
+    if journal_bytes > (64 << 10).max(file_bytes / 8) {
+        let loaded = HashIndex::load(index)?;
+        loaded.save(index)?;
+        eprintln!(
+            "interdict: {done}; journal compacted, index now holds {}",
+            loaded.len()
+        );
+    } else {
+        eprintln!("interdict: {done} (journal {journal_bytes} bytes)");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Reads hash lists; bad rows are reported (file, line, field) and skipped; a list with no good row is an error.
