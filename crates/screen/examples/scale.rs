@@ -4,7 +4,9 @@
 //! `cargo run --release -p interdict-screen --example scale -- [ENTITIES] [QUERIES]`
 
 use interdict_model::{Entity, Name, NameKind};
-use interdict_screen::{ScreenOptions, WatchlistIndexBuilder, synthetic::synthetic_entities};
+use interdict_screen::{
+    ScreenOptions, SearchStats, WatchlistIndexBuilder, synthetic::synthetic_entities,
+};
 use rayon::prelude::*;
 use std::time::Instant;
 
@@ -22,6 +24,15 @@ fn resident_mib() -> f64 {
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// CPU time this thread has run, in nanoseconds (Linux `schedstat`): latency without the time the thread waited
+/// for a core, so that runs on a shared machine can be compared.
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
 }
 
 fn main() {
@@ -65,15 +76,15 @@ fn main() {
     );
     let options = ScreenOptions::default();
     let t = Instant::now();
-    let outcomes: Vec<(bool, f64)> = queries
+    let outcomes: Vec<(bool, f64, SearchStats, f64)> = queries
         .par_iter()
         .map(|(id, query)| {
+            let cpu = thread_cpu_ns();
             let s = Instant::now();
-            let r = index.screen(query, &options);
-            (
-                r.iter().any(|m| &m.id == id),
-                s.elapsed().as_secs_f64() * 1000.0,
-            )
+            let (r, stats) = index.screen_with_stats(query, &options);
+            let wall_ms = s.elapsed().as_secs_f64() * 1000.0;
+            let cpu_ms = thread_cpu_ns().saturating_sub(cpu) as f64 / 1e6;
+            (r.iter().any(|m| &m.id == id), wall_ms, stats, cpu_ms)
         })
         .collect();
     let wall = t.elapsed().as_secs_f64();
@@ -90,5 +101,33 @@ fn main() {
         pct(0.5),
         pct(0.99),
         lat[lat.len() - 1]
+    );
+    let mut cpu: Vec<f64> = outcomes.iter().map(|o| o.3).collect();
+    cpu.sort_by(f64::total_cmp);
+    let cpu_pct = |p: f64| cpu[((cpu.len() as f64 * p) as usize).min(cpu.len() - 1)];
+    println!(
+        "CPU time per query ms: mean {:.3} p50 {:.3} p99 {:.3} max {:.3} (so {:.0} queries/s per free core)",
+        cpu.iter().sum::<f64>() / cpu.len() as f64,
+        cpu_pct(0.5),
+        cpu_pct(0.99),
+        cpu[cpu.len() - 1],
+        1000.0 * cpu.len() as f64 / cpu.iter().sum::<f64>()
+    );
+    let work = |f: fn(&SearchStats) -> usize| {
+        let mut v: Vec<usize> = outcomes.iter().map(|o| f(&o.2)).collect();
+        v.sort_unstable();
+        let mean = v.iter().sum::<usize>() as f64 / v.len() as f64;
+        format!(
+            "mean {mean:.0} p99 {} max {}",
+            v[(v.len() * 99 / 100).min(v.len() - 1)],
+            v[v.len() - 1]
+        )
+    };
+    println!(
+        "per query: entries read {}; names touched {}; candidates {}; entities scored {}",
+        work(|s| s.entries_read),
+        work(|s| s.names_touched),
+        work(|s| s.candidates),
+        work(|s| s.entities_scored)
     );
 }

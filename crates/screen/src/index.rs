@@ -1,6 +1,6 @@
 //! The WatchlistIndex: entities, their prepared names, and an inverted index from retrieval keys to names.
 
-use crate::keys::{self, Key};
+use crate::keys::{self, Key, PartSignature};
 use interdict_model::{Entity, NameKind, Schema, normalize_document_number};
 use interdict_names::{Lexicon, NameClass, Part, PartWeights, PreparedName, prepare};
 use rayon::prelude::*;
@@ -16,6 +16,41 @@ pub(crate) fn name_class(schema: Schema) -> NameClass {
     }
 }
 
+/// Bits of a posting entry that hold the part index; above them the name id, and in the high 32 bits the
+/// part's [`PartSignature`].
+const PART_BITS: u32 = 6;
+const NAME_BITS: u32 = 26;
+
+/// A posting entry: the name id, the index of the part that produced the key (for the joined-adjacent
+/// families, the first of the two parts) and the part's signature. Parts from index 63 on share the last value,
+/// read as "unknown part".
+pub(crate) fn posting_entry(name: usize, part: usize, signature: PartSignature) -> u64 {
+    (signature.0 as u64) << 32 | ((name as u64) << PART_BITS) | part.min(OVERFLOW_PART) as u64
+}
+
+/// The last part index an entry can hold; it stands for every part from there on.
+pub(crate) const OVERFLOW_PART: usize = (1 << PART_BITS) - 1;
+
+pub(crate) fn entry_name(entry: u64) -> u32 {
+    ((entry as u32) >> PART_BITS) & ((1 << NAME_BITS) - 1)
+}
+
+pub(crate) fn entry_part(entry: u64) -> usize {
+    (entry & ((1 << PART_BITS) - 1)) as usize
+}
+
+pub(crate) fn entry_signature(entry: u64) -> PartSignature {
+    PartSignature((entry >> 32) as u32)
+}
+
+/// Where a key's entries are in `WatchlistIndex::ids`, and how many distinct names they come from.
+#[derive(Debug, Clone, Copy)]
+struct Posting {
+    start: u32,
+    end: u32,
+    names: u32,
+}
+
 /// One indexed name of an entity.
 #[derive(Debug)]
 pub(crate) struct IndexedName {
@@ -23,41 +58,62 @@ pub(crate) struct IndexedName {
     pub kind: NameKind,
     pub prepared: PreparedName,
     pub weights: Vec<f64>,
-    pub profile: WeightProfile,
 }
 
-/// What bounding needs to know of an indexed name's weights without aligning it.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct WeightProfile {
+/// What bounding needs to know of an indexed name without aligning it, packed so that bounding the many names a
+/// query touches reads little memory. Part weights are in `WatchlistIndex::bound_weights` from `weights_at`:
+/// first in part order (at most 63), then the same weights largest first.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct NameSummary {
+    pub entity: u32,
+    pub weights_at: u32,
+    /// Number of parts with a weight slot (at most 63).
+    pub parts: u8,
+    pub person: bool,
+    /// The weight of the name's kind (primary 1.0, weak alias 0.85, ...).
+    pub kind_weight: f64,
     /// Sum of all part weights.
     pub total: f64,
     /// Sum of the weights of parts whose being unmatched on both sides counts as a conflict.
     pub conflicting: f64,
-    /// Part weights, largest first.
-    pub descending: Vec<f64>,
+    /// Bits of the parts (below index 63) that can conflict.
+    pub conflicting_parts: u64,
 }
 
-impl WeightProfile {
-    fn of(name: &PreparedName, weights: &[f64]) -> Self {
-        let mut descending: Vec<f64> = weights.iter().copied().filter(|w| *w > 0.0).collect();
-        descending.sort_by(|a, b| b.total_cmp(a));
-        let conflicting = name
-            .parts
+impl NameSummary {
+    fn of(name: &IndexedName, weights_at: usize) -> Self {
+        let parts = &name.prepared.parts;
+        let conflicting = parts
             .iter()
-            .zip(weights)
+            .zip(&name.weights)
             .filter(|(p, _)| p.role.can_conflict())
             .map(|(_, w)| *w)
             .sum();
-        WeightProfile {
-            total: weights.iter().sum(),
+        let conflicting_parts = parts
+            .iter()
+            .take(OVERFLOW_PART)
+            .enumerate()
+            .filter(|(_, p)| p.role.can_conflict())
+            .fold(0u64, |m, (j, _)| m | 1 << j);
+        NameSummary {
+            entity: name.entity,
+            weights_at: weights_at as u32,
+            parts: parts.len().min(OVERFLOW_PART) as u8,
+            person: name.prepared.class == NameClass::Person,
+            kind_weight: name.kind.weight(),
+            total: name.weights.iter().sum(),
             conflicting,
-            descending,
+            conflicting_parts,
         }
     }
 
-    /// The largest weight `k` parts of this name can carry.
-    pub fn top(&self, k: usize) -> f64 {
-        self.descending.iter().take(k).sum()
+    /// Bound weights of a name: in part order, then largest first.
+    fn bound_weights(name: &IndexedName) -> impl Iterator<Item = f64> + '_ {
+        let n = name.weights.len().min(OVERFLOW_PART);
+        let mut descending: Vec<f64> = name.weights.clone();
+        descending.sort_by(|a, b| b.total_cmp(a));
+        descending.truncate(n);
+        name.weights[..n].iter().copied().chain(descending)
     }
 }
 
@@ -118,41 +174,67 @@ impl WatchlistIndexBuilder {
                         kind: n.kind,
                         prepared: prepare(&n.text, class, lex),
                         weights: Vec::new(),
-                        profile: WeightProfile::default(),
                     })
             })
             .collect();
         // Drop names that prepare to nothing (punctuation only).
         names.retain(|n| !n.prepared.parts.is_empty());
-        // Postings as (key, name id) pairs, sorted, then compressed into offsets.
-        let mut pairs: Vec<(Key, u32)> = names
+        assert!(
+            names.len() < 1 << NAME_BITS,
+            "a WatchlistIndex holds at most {} names",
+            1u32 << NAME_BITS
+        );
+        // Postings as (key, posting entry) pairs, sorted, then compressed into offsets. An entry names the name
+        // and the part that produced the key, so that bounding knows which candidate parts a query can match.
+        let mut pairs: Vec<(Key, u64)> = names
             .par_iter()
             .enumerate()
             .flat_map_iter(|(ni, n)| {
+                let mut entries: Vec<(Key, u64)> = Vec::with_capacity(24);
                 let mut ks = Vec::with_capacity(16);
-                for p in &n.prepared.parts {
+                for (j, p) in n.prepared.parts.iter().enumerate() {
+                    ks.clear();
                     keys::part_keys(p, &mut ks);
+                    let signature = PartSignature::of(p);
+                    entries.extend(ks.iter().map(|&k| (k, posting_entry(ni, j, signature))));
                 }
                 for i in 0..n.prepared.adjacent.len() {
+                    ks.clear();
                     keys::indexed_adjacent_keys(&n.prepared, i, &mut ks);
+                    let none = PartSignature(0);
+                    entries.extend(ks.iter().map(|&k| (k, posting_entry(ni, i, none))));
                 }
-                ks.sort_unstable();
-                ks.dedup();
-                ks.into_iter().map(move |k| (k, ni as u32))
+                entries.sort_unstable();
+                entries.dedup();
+                entries.into_iter()
             })
             .collect();
         pairs.par_sort_unstable();
-        let mut postings: FxHashMap<Key, (u32, u32)> = FxHashMap::default();
-        let mut ids: Vec<u32> = Vec::with_capacity(pairs.len());
+        let mut postings: FxHashMap<Key, Posting> = FxHashMap::default();
+        let mut ids: Vec<u64> = Vec::with_capacity(pairs.len());
         let mut start = 0usize;
         while start < pairs.len() {
             let k = pairs[start].0;
             let mut end = start;
+            let mut distinct = 0u32;
+            let mut last_name = u32::MAX;
             while end < pairs.len() && pairs[end].0 == k {
-                ids.push(pairs[end].1);
+                let entry = pairs[end].1;
+                if entry_name(entry) != last_name {
+                    last_name = entry_name(entry);
+                    distinct += 1;
+                }
+                ids.push(entry);
                 end += 1;
             }
-            postings.insert(k, (start as u32, end as u32));
+            postings.insert(
+                k,
+                Posting {
+                    start: start as u32,
+                    end: end as u32,
+                    names: distinct,
+                },
+            );
             start = end;
         }
         drop(pairs);
@@ -175,6 +257,8 @@ impl WatchlistIndexBuilder {
         let mut index = WatchlistIndex {
             entities,
             names: Vec::new(),
+            summaries: Vec::new(),
+            bound_weights: Vec::new(),
             postings,
             ids,
             documents,
@@ -187,10 +271,17 @@ impl WatchlistIndexBuilder {
             .map(|n| interdict_names::part_weights(&n.prepared, &index).to_vec())
             .collect();
         for (n, w) in names.iter_mut().zip(weighted) {
-            n.profile = WeightProfile::of(&n.prepared, &w);
             n.weights = w;
         }
+        let mut summaries = Vec::with_capacity(names.len());
+        let mut bound_weights = Vec::new();
+        for n in &names {
+            summaries.push(NameSummary::of(n, bound_weights.len()));
+            bound_weights.extend(NameSummary::bound_weights(n));
+        }
         index.names = names;
+        index.summaries = summaries;
+        index.bound_weights = bound_weights;
         index
     }
 }
@@ -201,8 +292,12 @@ impl WatchlistIndexBuilder {
 pub struct WatchlistIndex {
     pub(crate) entities: Vec<Entity>,
     pub(crate) names: Vec<IndexedName>,
-    postings: FxHashMap<Key, (u32, u32)>,
-    ids: Vec<u32>,
+    /// Per name, what bounding needs (parallel to `names`).
+    pub(crate) summaries: Vec<NameSummary>,
+    /// Part weights of every name for bounding (see [`NameSummary`]).
+    pub(crate) bound_weights: Vec<f64>,
+    postings: FxHashMap<Key, Posting>,
+    ids: Vec<u64>,
     pub(crate) documents: FxHashMap<Key, Vec<u32>>,
     by_id: FxHashMap<String, u32>,
     lexicon: Option<Arc<Lexicon>>,
@@ -241,17 +336,32 @@ impl WatchlistIndex {
             .unwrap_or_else(|| Lexicon::builtin())
     }
 
-    /// Name ids posted under `key`.
-    pub(crate) fn posting(&self, key: Key) -> &[u32] {
+    /// Posting entries under `key` (see [`posting_entry`]), sorted by name.
+    pub(crate) fn posting(&self, key: Key) -> &[u64] {
         match self.postings.get(&key) {
-            Some(&(s, e)) => &self.ids[s as usize..e as usize],
+            Some(p) => &self.ids[p.start as usize..p.end as usize],
             None => &[],
         }
     }
 
+    /// A name's part weights in part order, and the same largest first.
+    pub(crate) fn name_bound_weights(&self, s: &NameSummary) -> (&[f64], &[f64]) {
+        let at = s.weights_at as usize;
+        let n = s.parts as usize;
+        (
+            &self.bound_weights[at..at + n],
+            &self.bound_weights[at + n..at + 2 * n],
+        )
+    }
+
+    /// Number of distinct names posted under `key`.
+    fn posted_names(&self, key: Key) -> usize {
+        self.postings.get(&key).map_or(0, |p| p.names as usize)
+    }
+
     /// Number of names containing this exact folded text.
     pub fn document_frequency(&self, text: &str) -> usize {
-        self.posting(keys::text_key(text)).len()
+        self.posted_names(keys::text_key(text))
     }
 }
 
@@ -264,7 +374,7 @@ impl PartWeights for WatchlistIndex {
         let mut df = self.document_frequency(&part.text);
         if part.role == interdict_names::PartRole::Word {
             for g in &part.groups {
-                df = df.max(self.posting(keys::group_key(*g)).len());
+                df = df.max(self.posted_names(keys::group_key(*g)));
             }
         }
         if df <= 1 {

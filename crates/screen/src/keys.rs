@@ -3,14 +3,16 @@
 //!
 //! - `T`: the folded text (exact matches; also adjacent-part concatenations for merged parts);
 //! - `G`: variant-lexicon groups;
-//! - `S`: the consonant skeleton and, for skeletons of four or more classes, every skeleton with one class
+//! - `S`, `D`: the consonant skeleton, and for skeletons of four or more classes every skeleton with one class
 //!   deleted (equal skeletons, typos, and Latin against vowel-less transliterations are at most one edit apart
-//!   on the skeleton, counting a swap of neighbours as one edit, which two deletions also reveal);
+//!   on the skeleton, counting a swap of neighbours as one edit, which two deletions also reveal). Hits that
+//!   need a typo are checked against the posting entry's [`PartSignature`] before they count;
 //! - `M`, `N`: text and skeleton of two adjacent indexed parts joined, probed by a query part written as one;
 //! - `E`: for parts with a skeleton of at most three classes, the text and its one-deletion variants.
 
 use interdict_names::{Part, PartRole, PreparedName};
 use rustc_hash::FxHasher;
+use smallvec::{SmallVec, smallvec};
 use std::hash::Hasher;
 
 pub(crate) type Key = u64;
@@ -29,20 +31,134 @@ pub(crate) fn text_key(text: &str) -> Key {
     key(b'T', text.as_bytes())
 }
 
+/// What a probe hit must satisfy before it counts: keys of the typo families reach many parts that are not
+/// within the edit distance the scorer allows, and posting entries carry enough of the part (see
+/// [`PartSignature`]) to drop those without touching the name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Check {
+    /// Every hit counts (same text, same lexicon group, same skeleton, initials, joined parts).
+    None,
+    /// The parts must be at most one text edit apart (`E` family).
+    OneEdit,
+    /// The parts must be at most two text edits apart, or one of them a vowel-less transliteration
+    /// (skeleton-deletion families).
+    TwoEdits,
+}
+
+/// A part's text length, letter set and abjad flag, packed in 32 bits: a lower bound of the edit distance
+/// between two texts can be read from two signatures (each edit changes the length by at most one and the set of
+/// letters by at most two), so typo-family hits that cannot be typos are dropped early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PartSignature(pub u32);
+
+impl PartSignature {
+    const LETTER_BITS: u32 = 26;
+    const LENGTH_SHIFT: u32 = 26;
+    const ABJAD_BIT: u32 = 1 << 31;
+
+    pub fn of(part: &Part) -> Self {
+        // Bytes outside a-z share the letter bits: collisions only shrink the set difference, so the bound holds.
+        let letters = part.text.bytes().fold(0u32, |m, b| {
+            m | 1 << (b.wrapping_sub(b'a') as u32 % Self::LETTER_BITS)
+        });
+        let length = part.text.len().min(31) as u32;
+        let abjad = if part.abjad { Self::ABJAD_BIT } else { 0 };
+        PartSignature(letters | length << Self::LENGTH_SHIFT | abjad)
+    }
+
+    fn length(self) -> u32 {
+        (self.0 >> Self::LENGTH_SHIFT) & 31
+    }
+
+    fn abjad(self) -> bool {
+        self.0 & Self::ABJAD_BIT != 0
+    }
+
+    /// The ranges of signature prefixes (abjad flag and length, the top six bits) that `check` can admit
+    /// against this signature, as inclusive `(from, to)` pairs. Posting entries are sorted by signature, so each
+    /// range is one slice of a posting.
+    pub fn admitted_prefixes(self, check: Check) -> SmallVec<[(u32, u32); 2]> {
+        let prefix = |abjad: bool, length: u32| (abjad as u32) << 5 | length;
+        let around = |abjad: bool, edits: u32| {
+            let l = self.length();
+            (
+                prefix(abjad, l.saturating_sub(edits)),
+                prefix(abjad, (l + edits).min(31)),
+            )
+        };
+        match check {
+            Check::None => smallvec![(0, 63)],
+            Check::OneEdit => smallvec![around(false, 1), around(true, 1)],
+            Check::TwoEdits => {
+                smallvec![
+                    around(self.abjad(), 2),
+                    (prefix(!self.abjad(), 0), prefix(!self.abjad(), 31))
+                ]
+            }
+        }
+    }
+
+    /// The abjad flag and length of a signature, as sorted in postings (see [`Self::admitted_prefixes`]).
+    pub fn prefix(self) -> u32 {
+        self.0 >> Self::LENGTH_SHIFT
+    }
+
+    /// Whether two parts with these signatures can pass `check`.
+    pub fn admits(self, other: PartSignature, check: Check) -> bool {
+        let edits = match check {
+            Check::None => return true,
+            Check::OneEdit => 1,
+            Check::TwoEdits => {
+                if (self.0 ^ other.0) & Self::ABJAD_BIT != 0 {
+                    return true;
+                }
+                2
+            }
+        };
+        let letters = ((self.0 ^ other.0) & ((1 << Self::LETTER_BITS) - 1)).count_ones();
+        self.length().abs_diff(other.length()) <= edits && letters <= 2 * edits
+    }
+}
+
+/// Index side: the full skeleton (`S`) and, for skeletons of four or more classes, every one-class deletion
+/// (`D`). Query side ([`skeleton_probes`]): the full skeleton against both, and its deletions against both.
 fn skeleton_keys(skeleton: &str, out: &mut Vec<Key>) {
     let b = skeleton.as_bytes();
     if b.is_empty() {
         return;
     }
     out.push(key(b'S', b));
-    if b.len() >= 4 {
-        let mut buf = Vec::with_capacity(b.len());
-        for i in 0..b.len() {
-            buf.clear();
-            buf.extend_from_slice(&b[..i]);
-            buf.extend_from_slice(&b[i + 1..]);
-            out.push(key(b'S', &buf));
-        }
+    for_each_deletion(b, 4, |d| out.push(key(b'D', d)));
+}
+
+fn skeleton_probes(skeleton: &str, out: &mut Vec<(Key, Check)>) {
+    let b = skeleton.as_bytes();
+    if b.is_empty() {
+        return;
+    }
+    // Equal skeletons agree whatever the texts; a one-class difference needs the texts close (or an abjad side).
+    out.push((key(b'S', b), Check::None));
+    if b.len() >= 3 {
+        // The candidate's skeleton is one class longer (at least four).
+        out.push((key(b'D', b), Check::TwoEdits));
+    }
+    for_each_deletion(b, 4, |d| {
+        out.push((key(b'S', d), Check::TwoEdits));
+        out.push((key(b'D', d), Check::TwoEdits));
+    });
+}
+
+/// Calls `f` with every one-byte deletion of `b` when `b` has at least `min_len` bytes.
+fn for_each_deletion(b: &[u8], min_len: usize, mut f: impl FnMut(&[u8])) {
+    if b.len() < min_len {
+        return;
+    }
+    let mut buf = Vec::with_capacity(b.len());
+    for i in 0..b.len() {
+        buf.clear();
+        buf.extend_from_slice(&b[..i]);
+        buf.extend_from_slice(&b[i + 1..]);
+        f(&buf);
     }
 }
 
@@ -57,7 +173,7 @@ pub(crate) fn initial_key(letter: u8) -> Key {
     key(b'I', &[letter])
 }
 
-/// Keys of one part (empty for parts that do not count or that match only exactly).
+/// Index side: keys of one part (empty for parts that do not count or that match only exactly).
 pub(crate) fn part_keys(part: &Part, out: &mut Vec<Key>) {
     if part.role == PartRole::Initial
         && let Some(&b) = part.text.as_bytes().first()
@@ -75,14 +191,31 @@ pub(crate) fn part_keys(part: &Part, out: &mut Vec<Key>) {
     if interdict_names::typo_by_text(part) {
         // Short skeletons: typos are found through one-deletion variants of the text.
         let b = part.text.as_bytes();
-        let mut buf = Vec::with_capacity(b.len());
-        for i in 0..b.len() {
-            buf.clear();
-            buf.extend_from_slice(&b[..i]);
-            buf.extend_from_slice(&b[i + 1..]);
-            out.push(key(b'E', &buf));
-        }
+        for_each_deletion(b, 1, |d| out.push(key(b'E', d)));
         out.push(key(b'E', b));
+    }
+}
+
+/// Query side: the keys a part probes, each with the check its hits must pass. Every candidate part that
+/// `interdict_names::part_similarity` can match with `part` is posted under one of them and passes its check.
+pub(crate) fn part_probes(part: &Part, out: &mut Vec<(Key, Check)>) {
+    if part.role == PartRole::Initial
+        && let Some(&b) = part.text.as_bytes().first()
+    {
+        out.push((initial_key(b), Check::None));
+    }
+    out.push((text_key(&part.text), Check::None));
+    if part.role != PartRole::Word {
+        return;
+    }
+    for g in &part.groups {
+        out.push((group_key(*g), Check::None));
+    }
+    skeleton_probes(&part.skeleton, out);
+    if interdict_names::typo_by_text(part) {
+        let b = part.text.as_bytes();
+        for_each_deletion(b, 1, |d| out.push((key(b'E', d), Check::OneEdit)));
+        out.push((key(b'E', b), Check::OneEdit));
     }
 }
 

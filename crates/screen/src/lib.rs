@@ -31,7 +31,7 @@ pub mod synthetic;
 
 pub use evidence::{DOCUMENT_MATCH_SCORE, Evidence, EvidenceKind};
 pub use index::{WatchlistIndex, WatchlistIndexBuilder};
-pub use search::{Explanation, ScreenMatch, ScreenOptions};
+pub use search::{Explanation, ScreenMatch, ScreenOptions, SearchStats};
 
 #[cfg(test)]
 mod tests {

@@ -2,8 +2,10 @@
 //! the candidates that can still make the result list, evidence, explanations.
 
 use crate::evidence::{self, DOCUMENT_MATCH_SCORE, Evidence};
-use crate::index::{IndexedName, WatchlistIndex, name_class};
-use crate::keys;
+use crate::index::{
+    NameSummary, WatchlistIndex, entry_name, entry_part, entry_signature, name_class,
+};
+use crate::keys::{self, Check, PartSignature};
 use interdict_model::{Entity, NameKind, Schema, normalize_document_number};
 use interdict_names::{
     Alignment, NameClass, NameExplanation, PreparedName, ScoreParams, align, prepare,
@@ -47,6 +49,19 @@ pub struct ScreenMatch {
     pub explanation: Explanation,
 }
 
+/// The work one screening took: how selective retrieval and bounding were.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SearchStats {
+    /// Posting entries read (one per indexed name part under a probed key).
+    pub entries_read: usize,
+    /// Indexed names that shared a retrieval key with a query name.
+    pub names_touched: usize,
+    /// Entities whose score bound (names plus the most evidence can add) reached the cutoff.
+    pub candidates: usize,
+    /// Entities whose names were aligned and scored exactly.
+    pub entities_scored: usize,
+}
+
 /// Why a result scored what it did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Explanation {
@@ -70,11 +85,16 @@ struct QueryName {
     conflicting_total: f64,
     /// Bits of parts that can match without a shared key (initials), assumed matched when bounding.
     free_bits: u64,
+    /// Bits of the parts (below `MAX_PARTS`) that can conflict.
+    conflicting_bits: u64,
 }
 
 #[derive(Default)]
 struct Scratch {
+    /// Per name: the query parts that share a key with it (and `MERGED_BIT`).
     masks: Vec<u64>,
+    /// Per name: its parts that produced a probed key (see `Hits::candidate_parts`).
+    candidate_masks: Vec<u64>,
     touched: Vec<u32>,
 }
 
@@ -88,35 +108,78 @@ struct Hits {
     parts_hit: usize,
     /// Whether a hit went through a candidate's joined adjacent parts (one query part, two candidate parts).
     merged: bool,
+    /// Candidate parts that produced a key the query probed (bit 63: some part from index 63 on). Every other
+    /// candidate part can only be matched by a query initial, which needs no key.
+    candidate_parts: u64,
 }
 
 /// The most a name pair can score given its key hits (see `interdict_names::align` for the score): hit query parts
-/// match perfectly; the others stay unmatched; on the candidate side at most the heaviest parts that the hits can
-/// consume are matched, the rest are unmatched; the conflict penalty applies to what certainly stays unmatched on
-/// both sides; the substance factor to the hit weight.
-fn name_score_bound(h: &Hits, q: &QueryName, c: &IndexedName, params: &ScoreParams) -> f64 {
+/// match perfectly; the others stay unmatched; on the candidate side at most the hit parts (and, for query
+/// initials, as many of the heaviest other parts) are matched, and no more parts than the hits can consume; the
+/// conflict penalty applies to what certainly stays unmatched on both sides; the substance factor to the hit
+/// weight.
+fn name_score_bound(
+    h: &Hits,
+    q: &QueryName,
+    c: &NameSummary,
+    (weights, descending): (&[f64], &[f64]),
+    params: &ScoreParams,
+) -> f64 {
     if h.hit <= 0.0 {
         return 0.0;
     }
+    let top = |k: usize| -> f64 { descending.iter().take(k).sum() };
     let missed_q = (q.total_weight - h.hit).max(0.0);
     let consumable = if h.merged {
         2 * h.parts_hit
     } else {
         h.parts_hit
     };
-    let top = c.profile.top(consumable);
-    let missed_c = (c.profile.total - top).max(0.0);
-    let lambda = params.lambda(c.prepared.class);
+    let by_count = top(consumable);
+    // Candidate weight that query initials may take from parts no key reached.
+    let by_initials = top(q.free_bits.count_ones() as usize);
+    let (matched_c, conflict_c) = if h.candidate_parts & OVERFLOW_BIT != 0 {
+        (by_count, (c.conflicting - by_count).max(0.0))
+    } else {
+        let mut hit_c = 0.0;
+        let mut unhit_conflicting = 0.0;
+        for (j, w) in weights.iter().enumerate() {
+            if h.candidate_parts & (1 << j) != 0 {
+                hit_c += w;
+            } else if c.conflicting_parts & (1 << j) != 0 {
+                unhit_conflicting += w;
+            }
+        }
+        (
+            by_count.min(hit_c + by_initials),
+            (unhit_conflicting - by_initials).max(0.0),
+        )
+    };
+    let missed_c = (c.total - matched_c).max(0.0);
+    let lambda = if c.person {
+        params.lambda(NameClass::Person)
+    } else {
+        params.lambda(NameClass::Organization)
+    };
     let mut bound = h.hit / (h.hit + lambda * (missed_q + missed_c));
     let conflict_q = (q.conflicting_total - h.conflicting_hit).max(0.0);
-    let conflict_c = (c.profile.conflicting - top).max(0.0);
     if conflict_q > 0.0 && conflict_c > 0.0 {
         let factor = 1.0
-            - params.conflict_strength * conflict_q.min(conflict_c)
-                / q.total_weight.max(c.profile.total);
+            - params.conflict_strength * conflict_q.min(conflict_c) / q.total_weight.max(c.total);
         bound *= factor.max(0.5);
     }
     (bound * substance_factor(h.hit)).min(1.0)
+}
+
+/// [`name_score_bound`] for a candidate with no parts beyond those the hits consume (the most any candidate with
+/// these hits can score), from the query side alone.
+fn query_side_bound(h: &Hits, q: &QueryName, params: &ScoreParams) -> f64 {
+    if h.hit <= 0.0 {
+        return 0.0;
+    }
+    let lambda = params.lambda_person.min(params.lambda_other);
+    let missed_q = (q.total_weight - h.hit).max(0.0);
+    (h.hit / (h.hit + lambda * missed_q) * substance_factor(h.hit)).min(1.0)
 }
 
 /// Matched weight from which a name match counts in full; below it the name score shrinks with the square root of
@@ -155,10 +218,113 @@ fn essential_parts(qn: &QueryName, min_bound: f64) -> u64 {
     essential
 }
 
+/// Posting entries that reading costs as much as comparing a query part with one candidate name's parts.
+const DIRECT_CHECK_COST: usize = 40;
+
+/// The entries of a posting whose signature prefix is in `from..=to` (entries are sorted by signature).
+fn admitted_slice(posting: &[u64], (from, to): (u32, u32)) -> &[u64] {
+    let start = posting.partition_point(|&e| entry_signature(e).prefix() < from);
+    let end = posting.partition_point(|&e| entry_signature(e).prefix() <= to);
+    &posting[start..end.max(start)]
+}
+
+/// The per-name hit masks of one query name while its probes are read.
+struct Probing<'a> {
+    index: &'a WatchlistIndex,
+    masks: &'a mut Vec<u64>,
+    candidate_masks: &'a mut Vec<u64>,
+    touched: &'a mut Vec<u32>,
+    entries_read: usize,
+}
+
+impl Probing<'_> {
+    /// Number of entries the probes' admitted slices hold.
+    fn admitted_len(&self, probes: &[(keys::Key, Check)], signature: PartSignature) -> usize {
+        probes
+            .iter()
+            .map(|&(k, check)| {
+                let posting = self.index.posting(k);
+                signature
+                    .admitted_prefixes(check)
+                    .into_iter()
+                    .map(|range| admitted_slice(posting, range).len())
+                    .sum::<usize>()
+            })
+            .sum()
+    }
+
+    /// Sets `bits` on every name posted under the probes whose entry passes the probe's check. Only names
+    /// already touched get bits unless `adds`. `adjacent`: the probes are of the joined-adjacent families.
+    fn hit(
+        &mut self,
+        probes: &[(keys::Key, Check)],
+        signature: PartSignature,
+        bits: u64,
+        adds: bool,
+        adjacent: bool,
+    ) {
+        for &(k, check) in probes {
+            let posting = self.index.posting(k);
+            for range in signature.admitted_prefixes(check) {
+                let slice = admitted_slice(posting, range);
+                self.entries_read += slice.len();
+                for &entry in slice {
+                    if !signature.admits(entry_signature(entry), check) {
+                        continue;
+                    }
+                    let name = entry_name(entry) as usize;
+                    let m = &mut self.masks[name];
+                    if *m == 0 {
+                        if !adds {
+                            continue;
+                        }
+                        self.touched.push(name as u32);
+                    }
+                    *m |= bits;
+                    self.candidate_masks[name] |= candidate_bits(entry, adjacent);
+                }
+            }
+        }
+    }
+
+    /// For every touched name, sets query bit `i` and the candidate bits of the parts that `part` is similar to:
+    /// the same bits its single-part probes would set, or fewer (a shared key does not make parts similar).
+    fn compare_directly(&mut self, i: usize, part: &interdict_names::Part) {
+        for &name in self.touched.iter() {
+            let indexed = &self.index.names[name as usize];
+            let mut found = 0u64;
+            for (j, c) in indexed.prepared.parts.iter().enumerate() {
+                if interdict_names::part_similarity(part, c).is_some() {
+                    found |= if j >= 63 { OVERFLOW_BIT } else { 1 << j };
+                }
+            }
+            if found != 0 {
+                self.masks[name as usize] |= 1 << i;
+                self.candidate_masks[name as usize] |= found;
+            }
+        }
+    }
+}
+
 /// Query parts that take part in retrieval (the rest of a very long name only counts when scoring).
 const MAX_PARTS: usize = 63;
 /// Mask bit recording a hit through a candidate's joined adjacent parts.
 const MERGED_BIT: u64 = 1 << 63;
+/// Candidate-part mask bit standing for every part from index 63 on.
+const OVERFLOW_BIT: u64 = 1 << 63;
+
+/// The candidate-part bit of a posting entry; for the joined-adjacent families, the bits of both parts.
+fn candidate_bits(entry: u64, adjacent: bool) -> u64 {
+    let bit = |j: usize| {
+        if j >= 63 { OVERFLOW_BIT } else { 1u64 << j }
+    };
+    let j = entry_part(entry);
+    if adjacent {
+        bit(j) | bit(j + 1)
+    } else {
+        bit(j)
+    }
+}
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -171,12 +337,23 @@ impl WatchlistIndex {
     /// list. Candidates are retrieved by key and bounded from above; scoring stops once no remaining candidate
     /// can beat the current results.
     pub fn screen(&self, query: &Entity, options: &ScreenOptions) -> Vec<ScreenMatch> {
+        self.screen_with_stats(query, options).0
+    }
+
+    /// [`Self::screen`], with counts of the work it took (for benchmarks and capacity planning).
+    pub fn screen_with_stats(
+        &self,
+        query: &Entity,
+        options: &ScreenOptions,
+    ) -> (Vec<ScreenMatch>, SearchStats) {
         let params = ScoreParams::default();
         let query_names = self.prepare_query(query);
+        let bonus = evidence::max_bonus(query);
+        let mut stats = SearchStats::default();
         // Upper bound of the name score per candidate entity.
         let mut bounds: FxHashMap<u32, f64> = FxHashMap::default();
         for qn in &query_names {
-            self.collect_bounds(qn, options.cutoff - evidence::max_bonus(query), &mut bounds);
+            self.collect_bounds(qn, options.cutoff - bonus, &mut bounds, &mut stats);
         }
         // Document numbers: a matching number makes a candidate regardless of its name.
         for d in &query.documents {
@@ -189,23 +366,32 @@ impl WatchlistIndex {
                 }
             }
         }
-        let bonus = evidence::max_bonus(query);
         let mut candidates: Vec<(u32, f64)> = bounds
             .into_iter()
+            .filter(|(_, b)| b + bonus >= options.cutoff)
             .filter(|(e, _)| query.schema.can_match(self.entities[*e as usize].schema))
-            .map(|(e, b)| (e, (b + bonus).min(1.0)))
-            .filter(|(_, b)| *b >= options.cutoff)
             .collect();
         candidates.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        stats.candidates = candidates.len();
         let mut results: Vec<(f64, u32, Scored)> = Vec::new();
-        for (e, bound) in candidates {
-            if results.len() >= options.limit {
-                let worst = results.last().map(|r| r.0).unwrap_or(0.0);
-                if bound < worst {
-                    break;
-                }
+        for (e, name_bound) in candidates {
+            // The score a candidate must reach to enter the list (at equal score, the lower entity id wins).
+            let floor = match results.last() {
+                Some(worst) if results.len() >= options.limit => worst.0,
+                _ => options.cutoff,
+            };
+            if name_bound + bonus < floor {
+                break;
             }
-            let Some(scored) = self.score_entity(query, &query_names, e, &params) else {
+            // Evidence is cheap next to aligning names: a candidate it rules out is not aligned.
+            let findings = evidence::compare_evidence(query, &self.entities[e as usize]);
+            let decisive = findings.iter().any(|f| f.is_decisive());
+            let effect: f64 = findings.iter().map(|f| f.effect()).sum();
+            if !decisive && (name_bound + effect).max(0.0) < floor {
+                continue;
+            }
+            stats.entities_scored += 1;
+            let Some(scored) = self.score_entity(&query_names, e, &params, findings) else {
                 continue;
             };
             let score = scored.score;
@@ -218,10 +404,11 @@ impl WatchlistIndex {
                 results.truncate(options.limit);
             }
         }
-        results
+        let matches = results
             .into_iter()
             .map(|(score, e, scored)| self.to_match(query, &query_names, e, score, scored, options))
-            .collect()
+            .collect();
+        (matches, stats)
     }
 
     /// Scores every entity of the index without candidate retrieval: the reference that [`Self::screen`] must
@@ -232,7 +419,8 @@ impl WatchlistIndex {
         let mut scored: Vec<(f64, u32, Scored)> = (0..self.entities.len() as u32)
             .filter(|&e| query.schema.can_match(self.entities[e as usize].schema))
             .filter_map(|e| {
-                self.score_entity(query, &query_names, e, &params)
+                let findings = evidence::compare_evidence(query, &self.entities[e as usize]);
+                self.score_entity(&query_names, e, &params, findings)
                     .map(|s| (s.score, e, s))
             })
             .filter(|(score, _, _)| *score >= options.cutoff)
@@ -303,7 +491,15 @@ impl WatchlistIndex {
                     .filter(|(p, _)| p.role.can_conflict())
                     .map(|(_, w)| *w)
                     .sum();
+                let conflicting_bits = prepared
+                    .parts
+                    .iter()
+                    .enumerate()
+                    .take(MAX_PARTS)
+                    .filter(|(_, p)| p.role.can_conflict())
+                    .fold(0u64, |m, (i, _)| m | 1 << i);
                 out.push(QueryName {
+                    conflicting_bits,
                     prepared,
                     weights,
                     total_weight,
@@ -317,35 +513,41 @@ impl WatchlistIndex {
 
     /// For every candidate name sharing a key with `qn`, bounds its name score by the share of query weight
     /// whose parts have a key in common with it, and keeps the best bound per entity.
-    fn collect_bounds(&self, qn: &QueryName, min_bound: f64, bounds: &mut FxHashMap<u32, f64>) {
+    fn collect_bounds(
+        &self,
+        qn: &QueryName,
+        min_bound: f64,
+        bounds: &mut FxHashMap<u32, f64>,
+        stats: &mut SearchStats,
+    ) {
         SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
-            let Scratch { masks, touched } = &mut *scratch;
+            let Scratch {
+                masks,
+                candidate_masks,
+                touched,
+            } = &mut *scratch;
             if masks.len() < self.names.len() {
                 masks.resize(self.names.len(), 0);
+                candidate_masks.resize(self.names.len(), 0);
             }
             let parts = &qn.prepared.parts;
-            let mut ks: Vec<keys::Key> = Vec::with_capacity(16);
+            let mut probing = Probing {
+                index: self,
+                masks,
+                candidate_masks,
+                touched,
+                entries_read: 0,
+            };
+            let mut probes: Vec<(keys::Key, Check)> = Vec::with_capacity(32);
+            let mut ks: Vec<keys::Key> = Vec::with_capacity(4);
             // Essential parts (MaxScore): the lightest parts whose weight together cannot lift a candidate to
             // `min_bound` only add bits to candidates that heavier parts found; they never add candidates.
             let essential = essential_parts(qn, min_bound);
-            let hit = |ks: &[keys::Key],
-                       bits: u64,
-                       adds: bool,
-                       masks: &mut Vec<u64>,
-                       touched: &mut Vec<u32>| {
-                for &k in ks {
-                    for &name in self.posting(k) {
-                        let m = &mut masks[name as usize];
-                        if *m == 0 {
-                            if !adds {
-                                continue;
-                            }
-                            touched.push(name);
-                        }
-                        *m |= bits;
-                    }
-                }
+            let no_signature = PartSignature(0);
+            let plain = |ks: &[keys::Key], probes: &mut Vec<(keys::Key, Check)>| {
+                probes.clear();
+                probes.extend(ks.iter().map(|&k| (k, Check::None)));
             };
             // Essential keys first, so that the others find every candidate they may add bits to.
             for pass_essential in [true, false] {
@@ -353,26 +555,38 @@ impl WatchlistIndex {
                     if qn.weights[i] <= 0.0 || (essential & (1 << i) != 0) != pass_essential {
                         continue;
                     }
-                    ks.clear();
-                    keys::part_keys(p, &mut ks);
-                    ks.sort_unstable();
-                    ks.dedup();
-                    hit(&ks, 1 << i, pass_essential, masks, touched);
+                    let signature = PartSignature::of(p);
+                    probes.clear();
+                    keys::part_probes(p, &mut probes);
+                    probes.sort_unstable_by_key(|(k, c)| (*k, *c as u8));
+                    probes.dedup_by_key(|(k, _)| *k);
+                    if !pass_essential
+                        && probing.touched.len() * DIRECT_CHECK_COST
+                            < probing.admitted_len(&probes, signature)
+                    {
+                        // Few candidates, long postings: compare the part with each candidate's parts instead
+                        // (this also covers a word against a candidate's initial).
+                        probing.compare_directly(i, p);
+                    } else {
+                        probing.hit(&probes, signature, 1 << i, pass_essential, false);
+                        if p.role == interdict_names::PartRole::Word
+                            && let Some(&b) = p.text.as_bytes().first()
+                        {
+                            // A word can match a candidate's initial.
+                            plain(&[keys::initial_key(b)], &mut probes);
+                            probing.hit(&probes, no_signature, 1 << i, pass_essential, false);
+                        }
+                    }
                     ks.clear();
                     keys::merge_probe_keys(p, &mut ks);
-                    hit(&ks, (1 << i) | MERGED_BIT, pass_essential, masks, touched);
-                    if p.role == interdict_names::PartRole::Word
-                        && let Some(&b) = p.text.as_bytes().first()
-                    {
-                        // A word can match a candidate's initial.
-                        hit(
-                            &[keys::initial_key(b)],
-                            1 << i,
-                            pass_essential,
-                            masks,
-                            touched,
-                        );
-                    }
+                    plain(&ks, &mut probes);
+                    probing.hit(
+                        &probes,
+                        no_signature,
+                        (1 << i) | MERGED_BIT,
+                        pass_essential,
+                        true,
+                    );
                 }
                 for i in 0..qn.prepared.adjacent.len().min(MAX_PARTS - 1) {
                     let pair = (1u64 << i) | (1 << (i + 1));
@@ -381,53 +595,62 @@ impl WatchlistIndex {
                     }
                     ks.clear();
                     keys::adjacent_keys(&qn.prepared, i, &mut ks);
-                    hit(&ks, pair, pass_essential, masks, touched);
+                    plain(&ks, &mut probes);
+                    probing.hit(&probes, no_signature, pair, pass_essential, false);
                 }
             }
+            stats.entries_read += probing.entries_read;
             let params = ScoreParams::default();
             for &name in touched.iter() {
                 let mask = std::mem::take(&mut masks[name as usize]);
+                let candidate_parts = std::mem::take(&mut candidate_masks[name as usize]);
                 let bits = (mask & !MERGED_BIT) | qn.free_bits;
                 let mut h = Hits {
                     hit: 0.0,
                     conflicting_hit: 0.0,
-                    parts_hit: 0,
+                    parts_hit: bits.count_ones() as usize,
                     merged: mask & MERGED_BIT != 0,
+                    candidate_parts,
                 };
-                for (i, (w, p)) in qn
-                    .weights
-                    .iter()
-                    .zip(&qn.prepared.parts)
-                    .enumerate()
-                    .take(MAX_PARTS)
-                {
-                    if bits & (1 << i) != 0 {
-                        h.hit += w;
-                        h.parts_hit += 1;
-                        if p.role.can_conflict() {
-                            h.conflicting_hit += w;
-                        }
+                let mut rest = bits;
+                while rest != 0 {
+                    let i = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    h.hit += qn.weights[i];
+                    if qn.conflicting_bits & (1 << i) != 0 {
+                        h.conflicting_hit += qn.weights[i];
                     }
                 }
-                let indexed = &self.names[name as usize];
-                let bound = name_score_bound(&h, qn, indexed, &params) * indexed.kind.weight();
-                let slot = bounds.entry(indexed.entity).or_insert(0.0);
+                // The bound if the candidate had nothing but the hit parts: most names reached through one
+                // common part alone fail it without their summary being read.
+                if query_side_bound(&h, qn, &params) < min_bound - 1e-9 {
+                    continue;
+                }
+                let summary = &self.summaries[name as usize];
+                let bound =
+                    name_score_bound(&h, qn, summary, self.name_bound_weights(summary), &params)
+                        * summary.kind_weight;
+                if bound < min_bound - 1e-9 {
+                    continue;
+                }
+                let slot = bounds.entry(summary.entity).or_insert(0.0);
                 if bound > *slot {
                     *slot = bound;
                 }
             }
+            stats.names_touched += touched.len();
             touched.clear();
-        });
+        })
     }
 
     /// Scores one entity exactly: the best name pair, then the evidence. `None` when no name pair aligns at all
     /// and no document matches.
     fn score_entity(
         &self,
-        query: &Entity,
         query_names: &[QueryName],
         entity: u32,
         params: &ScoreParams,
+        findings: SmallVec<[evidence::Finding; 4]>,
     ) -> Option<Scored> {
         let mut best: Option<(f64, usize, usize, Alignment)> = None;
         // Names of one entity are contiguous in `names`; find them by binary search on the entity id.
@@ -454,7 +677,6 @@ impl WatchlistIndex {
                 }
             }
         }
-        let findings = evidence::compare_evidence(query, &self.entities[entity as usize]);
         let decisive = findings.iter().any(|f| f.is_decisive());
         let name_score = best.as_ref().map_or(0.0, |b| b.0);
         if name_score <= 0.0 && !decisive {
