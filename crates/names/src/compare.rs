@@ -261,7 +261,13 @@ pub fn part_similarity(a: &Part, b: &Part) -> Option<(f64, MatchMethod)> {
     if (skeletons_close || short_pair) && ta.len().min(tb.len()) >= 3 && max_len >= 4 {
         match bounded_osa(ta, tb, 2) {
             Some(1) => offer(1.0 - 0.8 / max_len as f64, MatchMethod::Typo),
-            Some(2) if skeletons_close && max_len >= 5 => {
+            Some(2)
+                if max_len >= 5
+                    && (skeletons_close
+                        || (SHORT_TWO_EDIT_TYPOS
+                            && short_pair
+                            && within_one_edit_or_swap(sa, sb))) =>
+            {
                 offer(1.0 - 1.8 / max_len as f64, MatchMethod::Typo)
             }
             _ => {}
@@ -338,6 +344,49 @@ pub fn skeletons_shifted(a: &[u8], b: &[u8]) -> bool {
 /// text) rather than by its skeleton: skeletons of at most three classes, texts of three to eight letters.
 pub fn typo_by_text(part: &Part) -> bool {
     part.skeleton.len() <= 3 && (3..=8).contains(&part.text.len())
+}
+
+/// Whether two short names (see [`typo_by_text`]) whose skeletons are one edit apart may also differ by two
+/// edits of their text ("Cooney" / "Carney", "Sechev" / "Sechin", "Jones" / "James"). Off until the screening
+/// index retrieves such pairs: it must post every variant of [`typo_text_variants`] (up to
+/// [`typo_text_deletions`] deletions) instead of the one-deletion variants.
+pub const SHORT_TWO_EDIT_TYPOS: bool = false;
+
+/// How many letters [`typo_text_variants`] deletes at most: 2 when [`SHORT_TWO_EDIT_TYPOS`] is on, else 1.
+pub const fn typo_text_deletions() -> usize {
+    if SHORT_TWO_EDIT_TYPOS { 2 } else { 1 }
+}
+
+/// The retrieval variants of a short part's text (see [`typo_by_text`]): the text and every text with up to
+/// [`typo_text_deletions`] letters deleted. Two texts at most that many edits apart (optimal string alignment)
+/// share a variant, so an index that posts these for its parts and probes them for a query part finds every
+/// typo this module scores between short parts. Calls `f` once per variant (duplicates possible); nothing for
+/// parts that are not [`typo_by_text`].
+pub fn typo_text_variants(part: &Part, f: impl FnMut(&[u8])) {
+    if typo_by_text(part) {
+        deletion_variants(part.text.as_bytes(), typo_text_deletions(), f);
+    }
+}
+
+/// `text` and every text with one, or one and two (`deletions` = 2), letters deleted.
+fn deletion_variants(b: &[u8], deletions: usize, mut f: impl FnMut(&[u8])) {
+    let mut buf: SmallVec<[u8; 8]> = SmallVec::new();
+    f(b);
+    for i in 0..b.len() {
+        buf.clear();
+        buf.extend_from_slice(&b[..i]);
+        buf.extend_from_slice(&b[i + 1..]);
+        f(&buf);
+        if deletions >= 2 {
+            for j in i + 1..b.len() {
+                buf.clear();
+                buf.extend_from_slice(&b[..i]);
+                buf.extend_from_slice(&b[i + 1..j]);
+                buf.extend_from_slice(&b[j + 1..]);
+                f(&buf);
+            }
+        }
+    }
 }
 
 /// Whether two skeletons are close enough for a typo or transliteration variant: one edit or one swap apart,
@@ -782,6 +831,45 @@ mod tests {
                 want,
                 "{b} {a}"
             );
+        }
+    }
+
+    fn variants(text: &str, deletions: usize) -> std::collections::HashSet<Vec<u8>> {
+        let mut out = std::collections::HashSet::new();
+        deletion_variants(text.as_bytes(), deletions, |v| {
+            out.insert(v.to_vec());
+        });
+        out
+    }
+
+    #[test]
+    fn deletion_variants_reveal_short_typos() {
+        let table = [
+            ("cooney", "carney", 2, true),
+            ("sechev", "sechin", 2, true),
+            ("jones", "james", 2, true),
+            ("khaja", "khan", 2, true),
+            ("jones", "james", 1, false),
+            ("scholz", "scholze", 1, true),
+            ("abcdef", "abfcde", 2, true),
+            ("abc", "xyz", 2, false),
+        ];
+        for (a, b, deletions, shared) in table {
+            let (va, vb) = (variants(a, deletions), variants(b, deletions));
+            assert_eq!(!va.is_disjoint(&vb), shared, "{a} {b} {deletions}");
+        }
+        assert_eq!(variants("abcd", 1).len(), 5);
+        assert_eq!(variants("abcd", 2).len(), 11);
+    }
+
+    proptest::proptest! {
+        /// Texts at most `d` edits apart (optimal string alignment) share a variant with up to `d` deletions, so
+        /// retrieval by these variants misses no typo the scorer accepts.
+        #[test]
+        fn variants_cover_edit_distance(a in "[a-d]{3,8}", b in "[a-d]{3,8}", d in 1usize..=2) {
+            if bounded_osa(a.as_bytes(), b.as_bytes(), d).is_some() {
+                proptest::prop_assert!(!variants(&a, d).is_disjoint(&variants(&b, d)), "{} {}", a, b);
+            }
         }
     }
 

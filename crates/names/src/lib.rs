@@ -30,8 +30,8 @@ mod translit;
 
 pub use compare::{
     AlignedParts, Alignment, DefaultWeights, MatchMethod, NameExplanation, PartWeights,
-    ScoreParams, align, part_similarity, part_weights, round3, skeletons_close, skeletons_shifted,
-    typo_by_text,
+    SHORT_TWO_EDIT_TYPOS, ScoreParams, align, part_similarity, part_weights, round3,
+    skeletons_close, skeletons_shifted, typo_by_text, typo_text_deletions, typo_text_variants,
 };
 pub use distance::{bounded_osa, jaro_winkler, within_one_edit, within_one_edit_or_swap};
 pub use lexicon::{GroupId, Lexicon};
