@@ -23,6 +23,10 @@ const RECOVERABLE_WARNINGS: &[&str] = &[
     "Unknown Adobe color transform code",
 ];
 
+/// Pillow refuses images above twice its `MAX_IMAGE_PIXELS` (`DecompressionBombError`); so do we, before
+/// allocating: a few hundred bytes of header can declare a 65500 x 65500 frame (libjpeg's maximum).
+pub(crate) const MAX_PIXELS: usize = 2 * 89_478_485;
+
 /// Decodes JPEG bytes to packed RGB following the module's policy.
 pub(crate) fn decode_jpeg(bytes: &[u8]) -> Result<RgbImage, String> {
     let mut decompressor = Decompressor::new().map_err(|e| e.to_string())?;
@@ -30,6 +34,11 @@ pub(crate) fn decode_jpeg(bytes: &[u8]) -> Result<RgbImage, String> {
     let (width, height) = (header.width, header.height);
     if width == 0 || height == 0 {
         return Err(format!("JPEG has an empty frame ({width}x{height})"));
+    }
+    if width.saturating_mul(height) > MAX_PIXELS {
+        return Err(format!(
+            "JPEG frame {width}x{height} exceeds {MAX_PIXELS} pixels (decompression bomb limit, as Pillow)"
+        ));
     }
     let four_components = matches!(header.colorspace, Colorspace::CMYK | Colorspace::YCCK);
     let (format, channels) = if four_components {
@@ -122,6 +131,12 @@ mod tests {
         assert!(err.contains("Premature end"), "{err}");
         assert!(decode_jpeg(b"\xff\xd8\xff\xe0\0\x10JFIF").is_err());
         assert!(decode_jpeg(b"not a jpeg").is_err());
+        // A header declaring a 20000 x 20000 frame is refused before any allocation.
+        let mut bomb = good.clone();
+        let sof = bomb.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        bomb[sof + 5..sof + 9].copy_from_slice(&[0x4E, 0x20, 0x4E, 0x20]);
+        let err = decode_jpeg(&bomb).unwrap_err();
+        assert!(err.contains("decompression bomb"), "{err}");
         // Junk before the EOI marker: libjpeg warns and keeps the pixels, as Pillow does.
         let mut junk = good.clone();
         let eoi = junk.len() - 2;
