@@ -43,6 +43,15 @@ pub fn tokenize(input: &[u8]) -> Tokens {
     t.finish()
 }
 
+/// [`tokenize`] with every segment on the byte-by-byte path (the reference the fast path is tested against).
+#[cfg(test)]
+fn tokenize_byte_by_byte(input: &[u8]) -> Tokens {
+    let mut t = Tokenizer::new(input);
+    t.plain_path = false;
+    t.run();
+    t.finish()
+}
+
 struct Tokenizer<'a> {
     input: &'a [u8],
     i: usize,
@@ -72,6 +81,8 @@ struct Tokenizer<'a> {
     wrapped: bool,
     /// The current segment holds a `CHECK` byte or a released character.
     needs_check: bool,
+    /// Whether plain segments take the fast path (off only in tests, to compare the two paths).
+    plain_path: bool,
     // Whole input.
     after_unz: bool,
     indented_segments: usize,
@@ -108,6 +119,7 @@ impl<'a> Tokenizer<'a> {
             part_start: 0,
             wrapped: false,
             needs_check: false,
+            plain_path: true,
             after_unz: false,
             indented_segments: 0,
             first_indent: None,
@@ -222,7 +234,7 @@ impl<'a> Tokenizer<'a> {
                 self.started = true;
                 self.in_tag = true;
                 self.position = self.pos(self.i);
-                if self.copy_plain_segment() {
+                if self.plain_path && self.copy_plain_segment() {
                     continue;
                 }
             }
@@ -953,6 +965,87 @@ mod tests {
         assert_eq!(seg(&t, 1).text(3, 0), "MÜLLER");
         assert!(t.diagnostics.is_empty(), "{:?}", t.diagnostics);
     }
+
+    /// Everything a caller can see of the tokens, independent of how the segment text is stored.
+    fn visible(t: &Tokens) -> String {
+        let mut out = format!(
+            "{:?}\n{:?} {:?} {:?}\n",
+            t.diagnostics, t.service_chars, t.syntax_level, t.envelope
+        );
+        for seg in t.segments.iter() {
+            let elements: Vec<Vec<Vec<&str>>> = (0..seg.element_count())
+                .map(|e| {
+                    (0..seg.repetitions(e))
+                        .map(|r| seg.repetition_components(e, r))
+                        .collect()
+                })
+                .collect();
+            out += &format!("{:?} {} {elements:?} {seg}\n", seg.position, seg.tag());
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// The fast path for plain segments gives exactly what the byte-by-byte path gives (segments, parts,
+        /// positions, diagnostics), on inputs assembled from service strings, separators, line breaks, release
+        /// characters, non-ASCII bytes and segment fragments.
+        #[test]
+        fn plain_segment_path_equals_byte_by_byte(
+            picks in proptest::collection::vec(0usize..PIECES.len(), 0..40),
+        ) {
+            let input: Vec<u8> = picks.iter().flat_map(|&k| PIECES[k].iter().copied()).collect();
+            proptest::prop_assert_eq!(
+                visible(&tokenize(&input)),
+                visible(&tokenize_byte_by_byte(&input)),
+                "{:?}",
+                String::from_utf8_lossy(&input)
+            );
+        }
+    }
+
+    const PIECES: &[&[u8]] = &[
+        b"UNA:+.? '",
+        b"UNA:*.? $",
+        b"UNA:(.) -",
+        b"UNA:+.\\*'",
+        b"UNA:-.? *",
+        b"UNB+UNOA:4+X+Y+101209:2100+1'",
+        b"UNB+UNOC:3'",
+        b"UNB+IATA:1'",
+        b"UNH+1+PAXLST:D:05B:UN:IATA'",
+        b"UNT+3+1'",
+        b"UNZ+1+1'",
+        b"UNG *PAXLST$",
+        b"NAD",
+        b"+",
+        b":",
+        b"*",
+        b"?",
+        b"'",
+        b"$",
+        b"-",
+        b"(",
+        b")",
+        b"\\",
+        b"\n",
+        b"\r\n",
+        b" ",
+        b"\t",
+        b"\n\n",
+        b"abc",
+        b"ABC",
+        b"\xc3\xa9",
+        b"\xe2\x80\x99",
+        b"\xe2\x80\x99\nTVL+1'",
+        b"\xdc",
+        b"\x01",
+        b"SOH QK\n.MUC 1\nSTX ",
+        b"FTX+A?+B'",
+        b"??",
+        b"?\n'",
+        b"123",
+        b" \n NAD+FL'",
+    ];
 
     #[test]
     fn writes_back() {
