@@ -11,7 +11,9 @@
 //!   read as the family name with its common spelling (김 Kim, 이 Lee, 박 Park).
 //! - Kana by syllable table; Armenian and Georgian by letter tables.
 //!
-//! - Han characters to Pinyin (the `pinyin` crate's tables), a short name read as family name + given name.
+//! - Han characters to Pinyin (the `pinyin` crate's tables), a short name read as family name + given name; a name
+//!   that starts with a common Japanese family name is read in Japanese (the family name, and the given name
+//!   when it is a common one).
 //!
 //! - Thai consonants by their initial sounds (RTGS) and written vowels, leading vowels read after their consonant;
 //!   the vowels Thai leaves unwritten stay out, so Thai is compared on consonants like an abjad.
@@ -27,10 +29,12 @@ use crate::script::Script;
 /// Transliterates `text` to Latin. Latin and common characters are copied unchanged.
 pub fn to_latin(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    // Set after a Japanese family name written alone, so that the next word is read as a Japanese given name.
+    let mut japanese_given = false;
     for word in split_keep_spaces(text) {
         match word {
             Piece::Space(s) => out.push_str(s),
-            Piece::Word(w) => transliterate_word(w, &mut out),
+            Piece::Word(w) => transliterate_word(w, &mut out, &mut japanese_given),
         }
     }
     out
@@ -65,13 +69,16 @@ fn split_keep_spaces(text: &str) -> impl Iterator<Item = Piece<'_>> {
     })
 }
 
-fn transliterate_word(word: &str, out: &mut String) {
+fn transliterate_word(word: &str, out: &mut String, japanese_given: &mut bool) {
     let script = crate::script::detect_script(word);
+    if script != Script::Han {
+        *japanese_given = false;
+    }
     match script {
         Script::Arabic => arabic_word(word, out),
         Script::Hebrew => hebrew_word(word, out),
         Script::Hangul => hangul_word(word, out),
-        Script::Han => han_word(word, out),
+        Script::Han => han_word(word, out, japanese_given),
         Script::Thai => thai_word(word, out),
         Script::Ethiopic => {
             for c in word.chars() {
@@ -373,20 +380,206 @@ pub(crate) fn native_personal_name(name: &str) -> bool {
 
 /// Han characters in Hanyu Pinyin without tones. A personal name of two to four characters is read as a one-
 /// character family name and a given name written as one word ("习近平" -> "xi jinping").
-fn han_word(word: &str, out: &mut String) {
+fn han_word(word: &str, out: &mut String, japanese_given: &mut bool) {
     use pinyin::ToPinyin;
     let chars: Vec<char> = word.chars().collect();
-    let as_name = (2..=4).contains(&chars.len());
-    for (i, c) in chars.iter().enumerate() {
-        match c.to_pinyin() {
-            Some(p) => out.push_str(p.plain()),
-            None => out.push(*c),
+    let pinyin = |chars: &[char], out: &mut String| {
+        for c in chars {
+            match c.to_pinyin() {
+                Some(p) => out.push_str(p.plain()),
+                None => out.push(*c),
+            }
         }
-        if as_name && i == 0 {
+    };
+    if std::mem::take(japanese_given)
+        && let Some(given) = japanese_reading(JAPANESE_GIVEN_NAMES, &chars)
+    {
+        out.push_str(given);
+        return;
+    }
+    // A Japanese name: a common Japanese family name (two or three characters, which Chinese family names
+    // almost never are), then the given name by its reading when it is a common one.
+    for len in [3, 2] {
+        if chars.len() < len {
+            continue;
+        }
+        if let Some(family) = japanese_reading(JAPANESE_FAMILY_NAMES, &chars[..len]) {
+            out.push_str(family);
+            let rest = &chars[len..];
+            if rest.is_empty() {
+                *japanese_given = true;
+                return;
+            }
             out.push(' ');
+            match japanese_reading(JAPANESE_GIVEN_NAMES, rest) {
+                Some(given) => out.push_str(given),
+                None => pinyin(rest, out),
+            }
+            return;
         }
     }
+    if (2..=4).contains(&chars.len()) {
+        pinyin(&chars[..1], out);
+        out.push(' ');
+        pinyin(&chars[1..], out);
+    } else {
+        pinyin(&chars, out);
+    }
 }
+
+fn japanese_reading(table: &[(&str, &'static str)], chars: &[char]) -> Option<&'static str> {
+    let text: String = chars.iter().collect();
+    table.iter().find(|(k, _)| *k == text).map(|(_, r)| *r)
+}
+
+/// The most common Japanese family names of two or three characters, in Hepburn romanisation without long-vowel
+/// marks (as passports write them).
+const JAPANESE_FAMILY_NAMES: &[(&str, &str)] = &[
+    ("佐藤", "sato"),
+    ("鈴木", "suzuki"),
+    ("高橋", "takahashi"),
+    ("田中", "tanaka"),
+    ("伊藤", "ito"),
+    ("渡辺", "watanabe"),
+    ("渡邊", "watanabe"),
+    ("山本", "yamamoto"),
+    ("中村", "nakamura"),
+    ("小林", "kobayashi"),
+    ("加藤", "kato"),
+    ("吉田", "yoshida"),
+    ("山田", "yamada"),
+    ("佐々木", "sasaki"),
+    ("山口", "yamaguchi"),
+    ("松本", "matsumoto"),
+    ("井上", "inoue"),
+    ("木村", "kimura"),
+    ("斎藤", "saito"),
+    ("斉藤", "saito"),
+    ("清水", "shimizu"),
+    ("山崎", "yamazaki"),
+    ("池田", "ikeda"),
+    ("橋本", "hashimoto"),
+    ("阿部", "abe"),
+    ("安倍", "abe"),
+    ("石川", "ishikawa"),
+    ("山下", "yamashita"),
+    ("中島", "nakajima"),
+    ("石井", "ishii"),
+    ("小川", "ogawa"),
+    ("前田", "maeda"),
+    ("岡田", "okada"),
+    ("長谷川", "hasegawa"),
+    ("藤田", "fujita"),
+    ("後藤", "goto"),
+    ("近藤", "kondo"),
+    ("村上", "murakami"),
+    ("遠藤", "endo"),
+    ("青木", "aoki"),
+    ("坂本", "sakamoto"),
+    ("福田", "fukuda"),
+    ("太田", "ota"),
+    ("西村", "nishimura"),
+    ("藤井", "fujii"),
+    ("金子", "kaneko"),
+    ("岡本", "okamoto"),
+    ("藤原", "fujiwara"),
+    ("中野", "nakano"),
+    ("三浦", "miura"),
+    ("原田", "harada"),
+    ("中川", "nakagawa"),
+    ("松田", "matsuda"),
+    ("竹内", "takeuchi"),
+    ("小野", "ono"),
+    ("田村", "tamura"),
+    ("中山", "nakayama"),
+    ("和田", "wada"),
+    ("石田", "ishida"),
+    ("森田", "morita"),
+    ("上田", "ueda"),
+    ("柴田", "shibata"),
+    ("酒井", "sakai"),
+    ("工藤", "kudo"),
+    ("横山", "yokoyama"),
+    ("宮崎", "miyazaki"),
+    ("宮本", "miyamoto"),
+    ("内田", "uchida"),
+    ("高木", "takagi"),
+    ("安藤", "ando"),
+    ("島田", "shimada"),
+    ("谷口", "taniguchi"),
+    ("大野", "ono"),
+    ("高田", "takada"),
+    ("丸山", "maruyama"),
+    ("今井", "imai"),
+    ("河野", "kono"),
+    ("藤本", "fujimoto"),
+    ("村田", "murata"),
+    ("武田", "takeda"),
+    ("上野", "ueno"),
+    ("杉山", "sugiyama"),
+    ("増田", "masuda"),
+    ("小山", "koyama"),
+    ("大塚", "otsuka"),
+    ("平野", "hirano"),
+    ("菅原", "sugawara"),
+    ("久保", "kubo"),
+    ("松井", "matsui"),
+    ("千葉", "chiba"),
+    ("岩崎", "iwasaki"),
+    ("桜井", "sakurai"),
+    ("木下", "kinoshita"),
+    ("野口", "noguchi"),
+    ("松尾", "matsuo"),
+    ("菊地", "kikuchi"),
+    ("野村", "nomura"),
+    ("新井", "arai"),
+];
+
+/// Common Japanese given names, in Hepburn romanisation without long-vowel marks.
+const JAPANESE_GIVEN_NAMES: &[(&str, &str)] = &[
+    ("太郎", "taro"),
+    ("一郎", "ichiro"),
+    ("次郎", "jiro"),
+    ("三郎", "saburo"),
+    ("健一", "kenichi"),
+    ("健太", "kenta"),
+    ("翔太", "shota"),
+    ("大輔", "daisuke"),
+    ("拓也", "takuya"),
+    ("直樹", "naoki"),
+    ("大翔", "hiroto"),
+    ("陽翔", "haruto"),
+    ("蓮", "ren"),
+    ("誠", "makoto"),
+    ("浩", "hiroshi"),
+    ("博", "hiroshi"),
+    ("隆", "takashi"),
+    ("明", "akira"),
+    ("清", "kiyoshi"),
+    ("茂", "shigeru"),
+    ("勇", "isamu"),
+    ("実", "minoru"),
+    ("学", "manabu"),
+    ("花子", "hanako"),
+    ("洋子", "yoko"),
+    ("陽子", "yoko"),
+    ("恵子", "keiko"),
+    ("京子", "kyoko"),
+    ("幸子", "sachiko"),
+    ("裕子", "yuko"),
+    ("直子", "naoko"),
+    ("智子", "tomoko"),
+    ("和子", "kazuko"),
+    ("久美子", "kumiko"),
+    ("真由美", "mayumi"),
+    ("由美", "yumi"),
+    ("明美", "akemi"),
+    ("美穂", "miho"),
+    ("結衣", "yui"),
+    ("陽菜", "hina"),
+    ("愛", "ai"),
+    ("葵", "aoi"),
+];
 
 /// Thai consonants (U+0E01..U+0E2E) by their initial sound in the Royal Thai General System.
 const THAI_CONSONANTS: [&str; 46] = [
@@ -668,6 +861,10 @@ mod tests {
             ("たなか", "tanaka"),
             ("习近平", "xi jinping"),
             ("王伟", "wang wei"),
+            ("山田太郎", "yamada taro"),
+            ("佐々木 恵子", "sasaki keiko"),
+            ("鈴木一朗", "suzuki yilang"),
+            ("太郎", "tai lang"),
             ("สมชาย", "smchay"),
             ("አበበ ቢቂላ", "abebe biqila"),
             ("ዐቢይ አሕመድ", "abiy ahmed"),

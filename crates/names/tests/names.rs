@@ -81,6 +81,10 @@ fn scores_fall_where_a_reviewer_expects() {
         ("김정은", "김정은", Person, 0.99, 1.0),
         ("김정은", "Kim Jong-un", Person, 0.7, 1.0),
         ("习近平", "Xi Jinping", Person, 0.9, 1.0),
+        // Japanese names in kanji: common family and given names by their Japanese reading.
+        ("山田太郎", "Yamada Taro", Person, 0.95, 1.0),
+        ("田中 花子", "Hanako TANAKA", Person, 0.9, 1.0),
+        ("王伟", "Wang Wei", Person, 0.95, 1.0),
         // A letter typed in the wrong place in a long name.
         (
             "Mikhail Khordorovsky",
