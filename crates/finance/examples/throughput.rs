@@ -1,13 +1,14 @@
 //! Throughput run: the example rule pack (every windowed aggregate) with party screening over a synthetic
-//! stream. The generator runs on one thread and the monitor on another (2 cores), connected by a bounded
-//! channel of batches, so memory stays bounded; peak resident memory is read from /proc/self/status.
+//! stream. The generator runs on one thread and `--shards` monitors (default 2) on others through
+//! `interdict_finance::parallel` (bounded channels, so memory stays bounded); peak resident memory is read from
+//! /proc/self/status.
 //!
 //! `cargo run --release -p interdict-finance --example throughput -- --transactions 10000000 \
 //!     --list ../shared/data/lists/un/UN_consolidated.xml [--accounts 200000] [--rules PACK.toml]`
 
 use interdict_finance::generator::{GeneratorConfig, SyntheticStream};
 use interdict_finance::watchlist::WatchlistScreener;
-use interdict_finance::{Monitor, RulePack, Side, Transaction};
+use interdict_finance::{Monitor, RulePack};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -22,16 +23,6 @@ fn peak_rss_mib() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
-}
-
-/// CPU seconds (user + system) used so far by the calling thread.
-fn thread_cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
-    let after = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
 }
 
 /// CPU seconds used so far by the whole process (every thread).
@@ -92,8 +83,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => None,
     };
 
-    // The generator thread routes each transaction to the monitor of its debtor and of its creditor (by a hash
-    // of the customer id), so each monitor owns its parties' windows: the alerts equal a single monitor's.
+    // parallel::run: the generator on one thread, one monitor per shard (customers hashed to shards), alerts
+    // merged back into the order one monitor would raise them.
     let config = GeneratorConfig {
         transactions: n,
         accounts,
@@ -101,98 +92,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         plant_every: 100_000,
         ..GeneratorConfig::default()
     };
-    type Batch = Vec<(Arc<Transaction>, &'static [Side])>;
-    let mut senders = Vec::new();
-    let mut workers = Vec::new();
+    let monitors: Vec<Monitor> = (0..shards)
+        .map(|_| match &screener {
+            Some(s) => Monitor::with_screener(pack.clone(), s.clone(), 1 << 20),
+            None => Monitor::new(pack.clone()),
+        })
+        .collect();
     let start = Instant::now();
-    for _ in 0..shards {
-        let (send, recv) = std::sync::mpsc::sync_channel::<Batch>(16);
-        senders.push(send);
-        let pack = pack.clone();
-        let screener = screener.clone();
-        workers.push(std::thread::spawn(move || {
-            let cpu0 = thread_cpu_seconds();
-            let mut monitor = match screener {
-                Some(s) => Monitor::with_screener(pack, s, 1 << 20),
-                None => Monitor::new(pack),
-            };
-            let mut alerts = Vec::new();
-            let (mut count, mut freeze) = (0u64, 0u64);
-            for batch in recv {
-                for (tx, sides) in batch {
-                    monitor.process_sides(tx, sides, &mut alerts);
-                    count += alerts.len() as u64;
-                    freeze += alerts
-                        .iter()
-                        .filter(|a| a.report == interdict_finance::ReportKind::Freeze)
-                        .count() as u64;
-                    alerts.clear();
-                }
-            }
-            let cpu = thread_cpu_seconds()
-                .zip(cpu0)
-                .map(|(b, a)| b - a)
-                .unwrap_or(0.0);
-            (monitor.stats(), count, freeze, cpu)
-        }));
-    }
     let proc0 = process_cpu_seconds();
-    let producer = std::thread::spawn(move || {
-        let shard_of = |p: &interdict_finance::Party| {
-            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-            for b in p.customer_key().bytes() {
-                h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-            }
-            (h % senders.len() as u64) as usize
-        };
-        let mut batches: Vec<Batch> = (0..senders.len())
-            .map(|_| Vec::with_capacity(2048))
-            .collect();
-        for tx in SyntheticStream::new(config) {
-            let tx = Arc::new(tx);
-            let (d, c) = (shard_of(&tx.debtor), shard_of(&tx.creditor));
-            if d == c {
-                batches[d].push((tx, &[Side::Debtor, Side::Creditor]));
-            } else {
-                batches[d].push((tx.clone(), &[Side::Debtor]));
-                batches[c].push((tx, &[Side::Creditor]));
-            }
-            for (i, b) in batches.iter_mut().enumerate() {
-                if b.len() >= 2048
-                    && senders[i]
-                        .send(std::mem::replace(b, Vec::with_capacity(2048)))
-                        .is_err()
-                {
-                    return;
-                }
-            }
-        }
-        for (i, b) in batches.into_iter().enumerate() {
-            let _ = senders[i].send(b);
-        }
-    });
-    producer.join().map_err(|_| "generator thread panicked")?;
-    let mut total = interdict_finance::MonitorStats::default();
-    let (mut alert_count, mut freeze, mut monitor_cpu) = (0u64, 0u64, 0.0);
-    for w in workers {
-        let (s, a, f, cpu) = w.join().map_err(|_| "monitor thread panicked")?;
-        alert_count += a;
-        freeze += f;
-        monitor_cpu += cpu;
-        total.screening_calls += s.screening_calls;
-        total.screening_cache_hits += s.screening_cache_hits;
-        total.live_window_events += s.live_window_events;
-        total.live_window_entities += s.live_window_entities;
-        for (rule, k) in s.alerts_by_rule {
-            *total.alerts_by_rule.entry(rule).or_insert(0) += k;
-        }
-    }
+    let (mut alert_count, mut freeze) = (0u64, 0u64);
+    let run = interdict_finance::parallel::run(
+        monitors,
+        move || SyntheticStream::new(config),
+        |alerts, _| -> Result<(), ()> {
+            alert_count += alerts.len() as u64;
+            freeze += alerts
+                .iter()
+                .filter(|a| a.report == interdict_finance::ReportKind::Freeze)
+                .count() as u64;
+            Ok(())
+        },
+    )
+    .map_err(|_| "monitoring failed")?;
+    let monitor_cpu: f64 = run.shard_cpu_seconds.iter().sum();
+    let total = run.stats;
     let elapsed = start.elapsed().as_secs_f64();
     let process_cpu = process_cpu_seconds()
         .zip(proc0)
         .map(|(b, a)| b - a)
         .unwrap_or(0.0);
-    println!("transactions: {n} ({shards} monitor threads + 1 generator thread)");
+    println!(
+        "transactions: {n} ({shards} monitor threads + 1 generator thread + 1 merging thread)"
+    );
     println!(
         "elapsed: {elapsed:.2}s, throughput: {:.0} tx/s (wall clock)",
         n as f64 / elapsed
@@ -210,9 +141,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         total.alerts_by_rule
     );
     println!(
-        "screening: {} distinct party screenings, {} cache hits; live window state: {} events over {} entities",
+        "screening: {} parties screened, {} exact cache hits, {} normalised cache hits (hit rate {:.2}%); live window state: {} events over {} entities",
         total.screening_calls,
         total.screening_cache_hits,
+        total.screening_normalised_hits,
+        100.0 * (total.screening_cache_hits + total.screening_normalised_hits) as f64
+            / (total.screening_calls + total.screening_cache_hits + total.screening_normalised_hits)
+                .max(1) as f64,
         total.live_window_events,
         total.live_window_entities
     );

@@ -2,6 +2,12 @@
 //! names), a realistic channel mix (transfers, cash, cards, prepaid loads, remittances), some cross-border and
 //! high-risk-corridor traffic, non-profit accounts, and optionally planted names (for example watchlist names,
 //! so that party screening has hits to find). Same seed, same stream.
+//!
+//! Parties: the bank's own customers (`accounts`, a few very active) and, as in a real bank's traffic, many
+//! more counterparties at other banks (`external_parties`, by default twice the customers): merchants,
+//! employers and utilities that many customers pay or are paid by, and a long tail of people and firms seen
+//! a few times, some abroad. So the number of distinct parties keeps growing with the stream, as it does at a
+//! bank, and party screening meets new names throughout, not only at the start.
 
 use crate::{Amount, Channel, Currency, Party, PartyKind, Timestamp, Transaction};
 use interdict_model::Country;
@@ -18,6 +24,8 @@ pub struct GeneratorConfig {
     /// Names put on a creditor every `plant_every` transactions (cycling through the list).
     pub planted_names: Vec<String>,
     pub plant_every: u64,
+    /// Counterparties at other banks (0: twice `accounts`).
+    pub external_parties: u32,
 }
 
 impl Default for GeneratorConfig {
@@ -30,6 +38,7 @@ impl Default for GeneratorConfig {
             span_seconds: 365 * 86_400,
             planted_names: Vec::new(),
             plant_every: 100_000,
+            external_parties: 0,
         }
     }
 }
@@ -183,6 +192,53 @@ impl SyntheticStream {
     }
 }
 
+impl SyntheticStream {
+    fn external_count(&self) -> u32 {
+        match self.config.external_parties {
+            0 => self.config.accounts.max(2).saturating_mul(2),
+            n => n,
+        }
+    }
+
+    /// Counterparty number `i` at another bank (stable across the stream). The most used ones (the first
+    /// twentieth) are businesses: merchants, employers, utilities.
+    pub fn external_party(&self, i: u32) -> Party {
+        let mut h = u64::from(i) ^ self.config.seed.rotate_left(29) ^ 0xE7E2;
+        let a = splitmix(&mut h);
+        let business = i < (self.external_count() / 20).max(1);
+        let family = FAMILY[(a >> 8) as usize % FAMILY.len()];
+        let (kind, name) = if business || a % 100 < 8 {
+            (
+                PartyKind::Organization,
+                format!("{} {} {}", ORG[(a >> 24) as usize % ORG.len()], family, i),
+            )
+        } else {
+            (
+                PartyKind::Person,
+                format!(
+                    "{} {} {}",
+                    GIVEN[(a >> 16) as usize % GIVEN.len()],
+                    family,
+                    i
+                ),
+            )
+        };
+        let home = HOME[(a >> 32) as usize % HOME.len()];
+        let bank = (a >> 40) % 60;
+        Party {
+            account: format!("EX{i:010}"),
+            customer: String::new(),
+            name,
+            kind,
+            country: country(home),
+            identifier: String::new(),
+            bank_bic: format!("BK{bank:02}{}XXXXX", home.to_ascii_uppercase()),
+            bank_name: format!("Other Bank {bank}"),
+            bank_country: country(home),
+        }
+    }
+}
+
 impl Iterator for SyntheticStream {
     type Item = Transaction;
 
@@ -194,10 +250,16 @@ impl Iterator for SyntheticStream {
         self.n += 1;
         let r = self.next_u64();
         let accounts = self.config.accounts.max(2);
+        let externals = self.external_count();
         // A skewed choice of accounts: a few are very active.
         let pick = |x: u64| -> u32 {
             let u = (x % 1_000_000) as f64 / 1_000_000.0;
             ((u * u) * accounts as f64) as u32 % accounts
+        };
+        // Counterparties at other banks: more skewed still (the top 1% take about a fifth of the traffic).
+        let pick_external = |x: u64, within: u32| -> u32 {
+            let u = (x % 1_000_000) as f64 / 1_000_000.0;
+            ((u * u * u) * within as f64) as u32 % within.max(1)
         };
         let a = pick(r);
         let b = pick(self.next_u64());
@@ -225,23 +287,36 @@ impl Iterator for SyntheticStream {
                 + (i128::from(self.config.span_seconds) * i128::from(n)
                     / i128::from(self.config.transactions.max(1))) as i64,
         );
+        let r4 = self.next_u64();
+        let merchants = (externals / 20).max(1);
         let mut debtor = self.parties[a as usize].clone();
         let mut creditor = self.parties[b as usize].clone();
         match channel {
             Channel::CashDeposit => debtor = Party::default(),
             Channel::CashWithdrawal => creditor = Party::default(),
             Channel::Card | Channel::CashPayment | Channel::PrepaidLoad => {
-                creditor.kind = PartyKind::Organization;
+                // Paid to a merchant (or a card issuer), usually at another bank.
+                creditor = self.external_party(pick_external(r4, merchants));
             }
-            Channel::Wire | Channel::Remittance if r2 % 97 < 6 => {
-                // Cross-border: the creditor is abroad.
-                let c = ABROAD[(r2 >> 16) as usize % ABROAD.len()];
-                creditor.country = country(c);
-                creditor.bank_country = country(c);
-                creditor.bank_name = "Foreign Bank Example".into();
-                creditor.bank_bic = String::new();
-                creditor.account = format!("X{}{b:08}", c.to_ascii_uppercase());
-                creditor.customer = String::new();
+            Channel::Wire | Channel::Remittance | Channel::Cheque => {
+                let e = pick_external(r4 >> 20, externals);
+                match (r4 % 100, channel) {
+                    // Between two customers of the bank.
+                    (0..=34, Channel::Wire | Channel::Cheque) => {}
+                    // Paid in from another bank (salaries, refunds, family).
+                    (35..=59, Channel::Wire | Channel::Cheque) => debtor = self.external_party(e),
+                    // Paid out to another bank.
+                    _ => creditor = self.external_party(e),
+                }
+                if creditor.customer.is_empty() && r2 % 97 < 6 {
+                    // Cross-border: the creditor is abroad.
+                    let c = ABROAD[(r2 >> 16) as usize % ABROAD.len()];
+                    creditor.country = country(c);
+                    creditor.bank_country = country(c);
+                    creditor.bank_name = "Foreign Bank Example".into();
+                    creditor.bank_bic = String::new();
+                    creditor.account = format!("X{}{e:08}", c.to_ascii_uppercase());
+                }
             }
             _ => {}
         }

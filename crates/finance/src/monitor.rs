@@ -2,49 +2,25 @@
 //! account and customer, screening the parties, and returning [`Alert`]s.
 
 use crate::alert::{Alert, AlertAction, ScreeningFinding};
+use crate::key::{EntityKey, PrehashedMap, hash_bytes};
 use crate::rules::expr::EvalContext;
-use crate::rules::window::{EntityLog, LogEvent};
+use crate::rules::window::{EntityLog, LogEvent, LogLayout};
 use crate::rules::{Entity, ReportKind, RulePack, Side};
 use crate::screening::{PartyQueryRef, PartyRole, PartyScreener, ScreeningCache};
 use crate::{Party, Timestamp, Transaction};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// FxHash (rustc's hasher): fast for the short account-id keys the window maps use. Keys come from the bank's
-/// own data, not from an adversary choosing collisions.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct KeyHasher(u64);
+type KeyMap<V> = PrehashedMap<EntityKey, V>;
 
-impl Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
-        }
-        for b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(K);
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.write(&[i]);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type KeyMap<V> = HashMap<Box<str>, V, BuildHasherDefault<KeyHasher>>;
-
-fn hash_str(s: &str) -> u64 {
-    let mut h = KeyHasher::default();
-    s.hash(&mut h);
-    h.finish()
+fn counterparty_hash(p: &Party) -> u64 {
+    let k = if p.account_key().is_empty() {
+        &p.name
+    } else {
+        p.account_key()
+    };
+    hash_bytes(0x1319_8A2E_0370_7344, k.as_bytes())
 }
 
 /// Counters of a monitor run.
@@ -59,8 +35,14 @@ pub struct MonitorStats {
     pub unconverted_currency: u64,
     /// Transactions older than the newest one already seen (windows assume time order).
     pub out_of_order: u64,
+    /// Parties (and banks) actually screened: the distinct normalised parties, per list version.
     pub screening_calls: u64,
+    /// Party look-ups answered by the cache: the exact party seen before...
     pub screening_cache_hits: u64,
+    /// ... or another spelling of it (same normalised name, country and identifier).
+    pub screening_normalised_hits: u64,
+    /// Times the screening cache was emptied because the lists changed.
+    pub screening_list_changes: u64,
     /// Window events held right now, and the entities holding them (the memory the monitor uses).
     pub live_window_events: u64,
     pub live_window_entities: u64,
@@ -81,15 +63,15 @@ pub struct Monitor {
     slots: Vec<(usize, usize)>,
     /// For each entity kind, the aggregates grouped by it, in slot order.
     kind_aggregates: [Vec<usize>; 2],
-    /// For each entity kind, which slots count distinct counterparties.
-    kind_distinct: [Vec<bool>; 2],
+    /// For each entity kind, how its aggregates share an entity's log.
+    layouts: [LogLayout; 2],
     last_alert: Vec<KeyMap<Timestamp>>,
     screening: Option<ScreeningCache>,
     stats: MonitorStats,
     latest: Timestamp,
     scratch: Vec<f64>,
-    /// Window start of each aggregate at the current transaction's time.
-    starts: Vec<i64>,
+    /// For each entity kind, the start of each window group at the current transaction's time.
+    starts: [Vec<i64>; 2],
     since_sweep: u64,
 }
 
@@ -123,25 +105,34 @@ impl Monitor {
         let r = pack.rules.len();
         let mut slots = Vec::with_capacity(n);
         let mut kind_aggregates: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
-        let mut kind_distinct: [Vec<bool>; 2] = [Vec::new(), Vec::new()];
         for (i, a) in pack.aggregates.iter().enumerate() {
             let k = kind_index(a.entity);
             slots.push((k, kind_aggregates[k].len()));
             kind_aggregates[k].push(i);
-            kind_distinct[k].push(a.function == crate::rules::AggregateFn::DistinctCounterparties);
         }
+        let layouts = kind_aggregates.clone().map(|aggs| {
+            let windows: Vec<_> = aggs.iter().map(|&i| pack.aggregates[i].window).collect();
+            let distinct: Vec<bool> = aggs
+                .iter()
+                .map(|&i| {
+                    pack.aggregates[i].function == crate::rules::AggregateFn::DistinctCounterparties
+                })
+                .collect();
+            LogLayout::new(&windows, &distinct)
+        });
+        let starts = layouts.clone().map(|l| vec![0; l.groups()]);
         Monitor {
             pack,
             logs: [KeyMap::default(), KeyMap::default()],
             slots,
             kind_aggregates,
-            kind_distinct,
+            layouts,
             last_alert: (0..r).map(|_| KeyMap::default()).collect(),
             screening: None,
             stats: MonitorStats::default(),
             latest: Timestamp(i64::MIN),
             scratch: vec![0.0; n],
-            starts: vec![0; n],
+            starts,
             since_sweep: 0,
         }
     }
@@ -161,6 +152,10 @@ impl Monitor {
         &self.pack
     }
 
+    pub(crate) fn pack_arc(&self) -> Arc<RulePack> {
+        self.pack.clone()
+    }
+
     /// Counters so far, including the live memory of the windows.
     pub fn stats(&self) -> MonitorStats {
         let mut s = self.stats.clone();
@@ -174,6 +169,8 @@ impl Monitor {
         if let Some(c) = &self.screening {
             s.screening_calls = c.misses;
             s.screening_cache_hits = c.hits;
+            s.screening_normalised_hits = c.normalised_hits;
+            s.screening_list_changes = c.list_changes;
         }
         s
     }
@@ -194,27 +191,43 @@ impl Monitor {
     /// and the screening of those sides' parties and banks. A stream can be split over several monitors by
     /// party (for example by a hash of the customer id): each transaction goes to the monitor of its debtor
     /// with `[Debtor]` and to the monitor of its creditor with `[Creditor]` (one call with both sides when
-    /// they are the same monitor): the rule alerts are exactly those of a single monitor (screening findings on
-    /// the two sides then come as two alerts instead of one).
+    /// they are the same monitor): the alerts are exactly those of a single monitor (screening raises one alert per
+    /// side with a confirmed match). [`crate::parallel`] does this over threads.
     pub fn process_sides(&mut self, tx: Arc<Transaction>, sides: &[Side], out: &mut Vec<Alert>) {
-        let pack = self.pack.clone();
-        self.stats.transactions += 1;
+        let Monitor {
+            pack,
+            logs,
+            slots,
+            kind_aggregates,
+            layouts,
+            last_alert,
+            screening,
+            stats,
+            latest,
+            scratch,
+            starts,
+            since_sweep,
+        } = self;
+        let pack: &RulePack = pack;
+        stats.transactions += 1;
         let now = tx.timestamp;
-        if now < self.latest {
-            self.stats.out_of_order += 1;
+        if now < *latest {
+            stats.out_of_order += 1;
         } else {
-            self.latest = now;
+            *latest = now;
         }
         let converted = pack.convert(tx.amount, tx.currency);
         if converted.is_none() {
-            self.stats.unconverted_currency += 1;
+            stats.unconverted_currency += 1;
         }
         let amount_minor = converted.unwrap_or(0);
         let amount_major = converted.map(|c| c as f64 / 100.0).unwrap_or(f64::NAN);
 
-        // Window starts at `now`, computed once per transaction.
-        for (ai, a) in pack.aggregates.iter().enumerate() {
-            self.starts[ai] = a.window.start(now, pack.offset);
+        // Window starts at `now`, computed once per transaction and window.
+        for (layout, starts) in layouts.iter().zip(starts.iter_mut()) {
+            for (g, s) in starts.iter_mut().enumerate() {
+                *s = layout.window(g).start(now, pack.offset);
+            }
         }
         // Which aggregates (as a slot mask per entity kind) count this transaction for each side.
         let mut masks = [[0u64; 2]; 2];
@@ -226,7 +239,7 @@ impl Monitor {
                 offset: pack.offset,
                 aggregates: &[],
             };
-            for (k, kind_aggregates) in self.kind_aggregates.iter().enumerate() {
+            for (k, kind_aggregates) in kind_aggregates.iter().enumerate() {
                 for (slot, &ai) in kind_aggregates.iter().enumerate() {
                     let a = &pack.aggregates[ai];
                     if a.flow.includes(side) && a.filter.as_ref().is_none_or(|f| f.test(&cx)) {
@@ -252,9 +265,9 @@ impl Monitor {
             for kind in KINDS {
                 let k = kind_index(kind);
                 let key = entity_key(me, kind);
-                if key.is_empty() || self.kind_aggregates[k].is_empty() {
-                    for &ai in &self.kind_aggregates[k] {
-                        self.scratch[ai] = 0.0;
+                if key.is_empty() || kind_aggregates[k].is_empty() {
+                    for &ai in &kind_aggregates[k] {
+                        scratch[ai] = 0.0;
                     }
                     continue;
                 }
@@ -267,47 +280,45 @@ impl Monitor {
                     events[1].1 = masks[other_side as usize][k];
                     logged[other_side as usize][k] = true;
                 }
-                let map = &mut self.logs[k];
+                let map = &mut logs[k];
+                let ekey = EntityKey::new(key);
                 let log = if events[0].1 | events[1].1 != 0 {
-                    Some(match map.get_mut(key) {
-                        Some(l) => l,
-                        None => map
-                            .entry(key.into())
-                            .or_insert_with(|| EntityLog::new(&self.kind_distinct[k])),
-                    })
+                    Some(
+                        map.entry(ekey)
+                            .or_insert_with(|| EntityLog::new(&layouts[k])),
+                    )
                 } else {
-                    map.get_mut(key)
+                    map.get_mut(&ekey)
                 };
                 let Some(log) = log else {
-                    for &ai in &self.kind_aggregates[k] {
-                        self.scratch[ai] = 0.0;
+                    for &ai in &kind_aggregates[k] {
+                        scratch[ai] = 0.0;
                     }
                     continue;
                 };
-                for (slot, &ai) in self.kind_aggregates[k].iter().enumerate() {
-                    log.expire(slot, self.starts[ai], now);
+                let layout = &layouts[k];
+                for (g, &start) in starts[k].iter().enumerate() {
+                    log.expire(layout, g, start);
                 }
-                log.compact();
+                log.compact(layout);
                 for (event_side, mask) in events {
                     if mask == 0 {
                         continue;
                     }
                     let (_, cp_party) = side_party(&tx, event_side);
-                    let cp = hash_str(if cp_party.account_key().is_empty() {
-                        &cp_party.name
-                    } else {
-                        cp_party.account_key()
-                    });
-                    log.push(LogEvent {
-                        ts: now,
-                        amount: amount_minor,
-                        counterparty: cp,
-                        mask,
-                        tx: Some(tx.clone()),
-                    });
+                    log.push(
+                        layout,
+                        LogEvent {
+                            ts: now,
+                            amount: amount_minor,
+                            counterparty: counterparty_hash(cp_party),
+                            mask,
+                            tx: Some(tx.clone()),
+                        },
+                    );
                 }
-                for (slot, &ai) in self.kind_aggregates[k].iter().enumerate() {
-                    self.scratch[ai] = log.value(slot, pack.aggregates[ai].function);
+                for (slot, &ai) in kind_aggregates[k].iter().enumerate() {
+                    scratch[ai] = log.value(layout, slot, pack.aggregates[ai].function);
                 }
             }
             let cx = EvalContext {
@@ -315,7 +326,7 @@ impl Monitor {
                 side,
                 amount: amount_major,
                 offset: pack.offset,
-                aggregates: &self.scratch,
+                aggregates: scratch,
             };
             for (ri, rule) in pack.rules.iter().enumerate() {
                 if !rule.sides.contains(&side) || !rule.when.test(&cx) {
@@ -323,25 +334,26 @@ impl Monitor {
                 }
                 let subject_key = me.account_key();
                 if let (Some(w), false) = (rule.suppress, subject_key.is_empty()) {
-                    if let Some(last) = self.last_alert[ri].get(subject_key)
+                    let skey = EntityKey::new(subject_key);
+                    if let Some(last) = last_alert[ri].get(&skey)
                         && w.contains(*last, now, pack.offset)
                     {
-                        self.stats.suppressed += 1;
+                        stats.suppressed += 1;
                         continue;
                     }
-                    self.last_alert[ri].insert(subject_key.into(), now);
+                    last_alert[ri].insert(skey, now);
                 }
                 let mut values = BTreeMap::new();
                 values.insert("amount".to_string(), amount_major);
                 for &ai in &rule.aggregates {
-                    values.insert(pack.aggregates[ai].name.clone(), self.scratch[ai]);
+                    values.insert(pack.aggregates[ai].name.clone(), scratch[ai]);
                 }
                 let mut txs: Vec<Arc<Transaction>> = vec![tx.clone()];
                 for &ai in &rule.aggregates {
-                    let (k, slot) = self.slots[ai];
+                    let (k, slot) = slots[ai];
                     let key = entity_key(me, pack.aggregates[ai].entity);
-                    if let Some(log) = self.logs[k].get(key) {
-                        for e in log.window_events(slot).rev() {
+                    if let Some(log) = logs[k].get(&EntityKey::new(key)) {
+                        for e in log.window_events(&layouts[k], slot).rev() {
                             if txs.len() >= MAX_ALERT_TRANSACTIONS {
                                 break;
                             }
@@ -354,12 +366,8 @@ impl Monitor {
                     }
                 }
                 txs[1..].sort_by_key(|t| t.timestamp);
-                *self
-                    .stats
-                    .alerts_by_rule
-                    .entry(rule.id.clone())
-                    .or_insert(0) += 1;
-                self.stats.alerts += 1;
+                *stats.alerts_by_rule.entry(rule.id.clone()).or_insert(0) += 1;
+                stats.alerts += 1;
                 out.push(Alert {
                     id: format!("{}/{}/{}", rule.id, tx.id, side.as_str()),
                     rule_id: rule.id.clone(),
@@ -382,33 +390,38 @@ impl Monitor {
             }
         }
 
-        // 3. Screen the parties.
-        if let (Some(policy), Some(cache)) = (&pack.screening, self.screening.as_mut()) {
-            let mut findings = Vec::new();
-            let mut queries: Vec<(PartyRole, Option<PartyQueryRef<'_>>)> = Vec::with_capacity(4);
+        // 2. Screen the parties: per side, the party and (if the pack says so) its bank; one alert per side with
+        // a confirmed match, about that side's party (so a stream split by party raises the same alerts).
+        if let (Some(policy), Some(cache)) = (&pack.screening, screening.as_mut()) {
+            cache.check_list_version();
             for &side in sides {
                 let (role, bank_role, party) = match side {
                     Side::Debtor => (PartyRole::Debtor, PartyRole::DebtorBank, &tx.debtor),
                     Side::Creditor => (PartyRole::Creditor, PartyRole::CreditorBank, &tx.creditor),
                 };
-                queries.push((role, PartyQueryRef::of_party(party)));
-                if policy.screen_banks {
-                    queries.push((bank_role, PartyQueryRef::of_bank(party)));
+                let mut findings = Vec::new();
+                let queries = [
+                    (role, PartyQueryRef::of_party(party)),
+                    (
+                        bank_role,
+                        PartyQueryRef::of_bank(party).filter(|_| policy.screen_banks),
+                    ),
+                ];
+                for (role, q) in queries {
+                    let Some(q) = q else { continue };
+                    let name = q.name;
+                    let hits = cache.screen(q);
+                    for hit in hits.iter().filter(|h| h.is_match) {
+                        findings.push(ScreeningFinding {
+                            role,
+                            party_name: name.to_string(),
+                            hit: hit.clone(),
+                        });
+                    }
                 }
-            }
-            for (role, q) in queries {
-                let Some(q) = q else { continue };
-                let name = q.name;
-                let hits = cache.screen(q);
-                for hit in hits.iter().filter(|h| h.is_match) {
-                    findings.push(ScreeningFinding {
-                        role,
-                        party_name: name.to_string(),
-                        hit: hit.clone(),
-                    });
+                if findings.is_empty() {
+                    continue;
                 }
-            }
-            if !findings.is_empty() {
                 let sanctions = findings.iter().any(|f| {
                     policy.sanctions_datasets.is_empty()
                         || f.hit
@@ -416,10 +429,6 @@ impl Monitor {
                             .iter()
                             .any(|d| policy.sanctions_datasets.contains(d))
                 });
-                let side = match findings[0].role {
-                    PartyRole::Debtor | PartyRole::DebtorBank => Side::Debtor,
-                    PartyRole::Creditor | PartyRole::CreditorBank => Side::Creditor,
-                };
                 let mut values = BTreeMap::new();
                 values.insert("amount".to_string(), amount_major);
                 for f in &findings {
@@ -427,12 +436,11 @@ impl Monitor {
                         .entry(format!("score:{}", f.hit.entry_id))
                         .or_insert(f.hit.score);
                 }
-                *self
-                    .stats
+                *stats
                     .alerts_by_rule
                     .entry(policy.rule_id.clone())
                     .or_insert(0) += 1;
-                self.stats.alerts += 1;
+                stats.alerts += 1;
                 out.push(Alert {
                     id: format!("{}/{}/{}", policy.rule_id, tx.id, side.as_str()),
                     rule_id: policy.rule_id.clone(),
@@ -451,7 +459,7 @@ impl Monitor {
                         AlertAction::Review
                     },
                     side,
-                    subject: side_party(&tx, side).0.clone(),
+                    subject: party.clone(),
                     timestamp: now,
                     condition: "party screening: confirmed match (score >= threshold)".into(),
                     values,
@@ -463,8 +471,10 @@ impl Monitor {
             }
         }
 
-        self.since_sweep += 1;
-        if self.since_sweep >= 65_536 {
+        // Sweeps cost one visit per live entity: run them when as many transactions as live entities (and at
+        // least 65,536) have passed, so they stay O(1) per transaction.
+        *since_sweep += 1;
+        if *since_sweep >= 65_536 && *since_sweep >= (logs[0].len() + logs[1].len()) as u64 {
             self.sweep();
         }
     }
@@ -488,10 +498,11 @@ impl Monitor {
         let a = &self.pack.aggregates[ai];
         let (k, slot) = self.slots[ai];
         let start = a.window.start(now, self.pack.offset);
-        Some(match self.logs[k].get_mut(key) {
+        Some(match self.logs[k].get_mut(&EntityKey::new(key)) {
             Some(log) => {
-                log.expire(slot, start, now);
-                log.value(slot, a.function)
+                let layout = &self.layouts[k];
+                log.expire(layout, layout.group_of(slot), start);
+                log.value(layout, slot, a.function)
             }
             None => 0.0,
         })

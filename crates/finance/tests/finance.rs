@@ -8,7 +8,7 @@ use interdict_finance::ingest::amlsim::{AmlSimLabels, AmlSimReader};
 use interdict_finance::ingest::pacs008::Pacs008Reader;
 use interdict_finance::{
     Alert, AlertAction, Amount, Channel, CsvOptions, Currency, FinanceError, Monitor, Party,
-    PartyKind, PartyQuery, PartyScreener, ReportKind, RulePack, ScreeningHit, Timestamp,
+    PartyKind, PartyQuery, PartyScreener, ReportKind, RulePack, ScreeningHit, Side, Timestamp,
     Transaction, UtcOffset, read_transactions,
 };
 use interdict_model::Country;
@@ -656,7 +656,6 @@ fn goaml_reader_names_what_is_missing() {
 
 #[test]
 fn monitors_split_by_party_raise_the_same_alerts_as_one() {
-    use interdict_finance::Side;
     let pack = example_pack();
     let config = interdict_finance::generator::GeneratorConfig {
         transactions: 30_000,
@@ -687,6 +686,57 @@ fn monitors_split_by_party_raise_the_same_alerts_as_one() {
         split.iter().map(|a| &a.id).collect::<Vec<_>>()
     );
     assert_eq!(one, split);
+}
+
+#[test]
+fn parallel_run_raises_exactly_the_sequential_alerts_in_order() {
+    use interdict_finance::generator::{GeneratorConfig, SyntheticStream};
+    let pack = example_pack();
+    let config = GeneratorConfig {
+        transactions: 40_000,
+        accounts: 3_000,
+        ..Default::default()
+    };
+    // FakeList matches every "Noirefosse": parties on both sides, customers and counterparties elsewhere.
+    let screener: Arc<dyn PartyScreener> = Arc::new(FakeList);
+    let monitor = || Monitor::with_screener(pack.clone(), screener.clone(), 1 << 16);
+    let mut single = monitor();
+    let mut one = Vec::new();
+    for t in SyntheticStream::new(config.clone()) {
+        single.process_into(t, &mut one);
+    }
+    let sequential = single.stats();
+    let freezes = |alerts: &[Alert], side: Side| {
+        alerts
+            .iter()
+            .filter(|a| a.report == ReportKind::Freeze && a.side == side)
+            .count()
+    };
+    assert!(one.len() > 1_000, "{} alerts", one.len());
+    assert!(freezes(&one, Side::Debtor) > 10 && freezes(&one, Side::Creditor) > 10);
+    for threads in [2, 3] {
+        let monitors = (0..threads).map(|_| monitor()).collect();
+        let mut parallel = Vec::new();
+        let mut counted = 0;
+        let run = interdict_finance::parallel::run(
+            monitors,
+            || SyntheticStream::new(config.clone()),
+            |alerts, n| {
+                parallel.extend(alerts);
+                counted += n;
+                Ok::<(), ()>(())
+            },
+        )
+        .unwrap();
+        assert_eq!(counted, 40_000);
+        assert_eq!(run.stats.transactions, sequential.transactions);
+        assert_eq!(run.stats.alerts_by_rule, sequential.alerts_by_rule);
+        assert_eq!(run.stats.suppressed, sequential.suppressed);
+        assert_eq!(parallel.len(), one.len(), "{threads} threads");
+        for (i, (p, s)) in parallel.iter().zip(&one).enumerate() {
+            assert_eq!(p, s, "alert {i} with {threads} threads");
+        }
+    }
 }
 
 #[test]

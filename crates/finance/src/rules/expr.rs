@@ -19,7 +19,7 @@
 //! attributes that rules must not use (religion, ethnicity, health and the like, principle 4) are refused.
 
 use crate::rules::Side;
-use crate::{FinanceError, Transaction, UtcOffset};
+use crate::{FinanceError, PartyKind, Transaction, UtcOffset};
 use std::collections::HashMap;
 
 /// Words that may not appear in any identifier of a rule pack (field, aggregate or list name): rules may not
@@ -183,6 +183,26 @@ pub(crate) enum Expr {
         list: ListValues,
         negated: bool,
     },
+    /// `channel == '...'` or `channel in [...]`, compiled to a set of channels (bit `c as u16`).
+    ChannelIn {
+        set: u16,
+        negated: bool,
+    },
+    /// A kind field (`kind`, `counterparty_kind`, ...) compared with or tested against a list of kind names,
+    /// compiled to a set of kinds.
+    KindIn {
+        field: Field,
+        set: u8,
+        negated: bool,
+    },
+    /// A country field compared with or tested against a list of codes, compiled to a bit set over the 26x26
+    /// two-letter codes (`none`: whether an unknown country, read as "", is in the list).
+    CountryIn {
+        field: Field,
+        set: Box<[u64; 11]>,
+        none: bool,
+        negated: bool,
+    },
 }
 
 /// What an expression may refer to besides fields.
@@ -306,6 +326,10 @@ pub(crate) fn compile_condition(
     rule: &str,
     scope: &Scope<'_>,
 ) -> Result<Expr, FinanceError> {
+    compile_unspecialised(src, rule, scope).map(Expr::specialised)
+}
+
+fn compile_unspecialised(src: &str, rule: &str, scope: &Scope<'_>) -> Result<Expr, FinanceError> {
     let tokens = lex(src, rule)?;
     let mut p = Parser {
         tokens,
@@ -327,6 +351,116 @@ pub(crate) fn compile_condition(
         ));
     }
     Ok(e)
+}
+
+fn country_bit(code: &str) -> Option<usize> {
+    match code.as_bytes() {
+        [a @ b'a'..=b'z', b @ b'a'..=b'z'] => {
+            Some(usize::from(a - b'a') * 26 + usize::from(b - b'a'))
+        }
+        _ => None,
+    }
+}
+
+impl Expr {
+    /// The same condition with string tests on enumerated fields (channel, kinds, countries) turned into set
+    /// tests: same results (the string comparisons are ASCII case-insensitive, as `eval` does them), without
+    /// comparing strings per transaction.
+    fn specialised(self) -> Expr {
+        let sp = |e: Box<Expr>| Box::new(e.specialised());
+        match self {
+            Expr::Not(e) => Expr::Not(sp(e)),
+            Expr::And(a, b) => Expr::And(sp(a), sp(b)),
+            Expr::Or(a, b) => Expr::Or(sp(a), sp(b)),
+            Expr::Neg(e) => Expr::Neg(sp(e)),
+            Expr::Arith(op, a, b) => Expr::Arith(op, sp(a), sp(b)),
+            Expr::Cmp(op @ (CmpOp::Eq | CmpOp::Ne), a, b) => {
+                let lit = match (&*a, &*b) {
+                    (Expr::Field(f), Expr::Str(s)) | (Expr::Str(s), Expr::Field(f)) => {
+                        Some((*f, s.to_ascii_lowercase()))
+                    }
+                    _ => None,
+                };
+                match lit.and_then(|(f, s)| Expr::set_test(f, &[s], op == CmpOp::Ne)) {
+                    Some(e) => e,
+                    None => Expr::Cmp(op, sp(a), sp(b)),
+                }
+            }
+            Expr::Cmp(op, a, b) => Expr::Cmp(op, sp(a), sp(b)),
+            Expr::In {
+                value,
+                list,
+                negated,
+            } => {
+                let set = match (&*value, &list) {
+                    (Expr::Field(f), ListValues::Str(l)) => Expr::set_test(*f, l, negated),
+                    _ => None,
+                };
+                match set {
+                    Some(e) => e,
+                    None => Expr::In {
+                        value: sp(value),
+                        list,
+                        negated,
+                    },
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// A set test for `field in members` (members lower-cased), when the field is enumerated.
+    fn set_test(field: Field, members: &[String], negated: bool) -> Option<Expr> {
+        match field {
+            Field::Channel => {
+                let mut set = 0u16;
+                for c in crate::Channel::ALL {
+                    if members.iter().any(|m| m.eq_ignore_ascii_case(c.as_str())) {
+                        set |= 1 << c as u16;
+                    }
+                }
+                Some(Expr::ChannelIn { set, negated })
+            }
+            Field::Kind | Field::CounterpartyKind | Field::DebtorKind | Field::CreditorKind => {
+                let mut set = 0u8;
+                for k in [
+                    PartyKind::Unknown,
+                    PartyKind::Person,
+                    PartyKind::Organization,
+                    PartyKind::Npo,
+                ] {
+                    if members.iter().any(|m| m.eq_ignore_ascii_case(k.as_str())) {
+                        set |= 1 << k as u8;
+                    }
+                }
+                Some(Expr::KindIn {
+                    field,
+                    set,
+                    negated,
+                })
+            }
+            Field::Country
+            | Field::CounterpartyCountry
+            | Field::BankCountry
+            | Field::CounterpartyBankCountry
+            | Field::DebtorCountry
+            | Field::CreditorCountry => {
+                let mut set = Box::new([0u64; 11]);
+                for m in members {
+                    if let Some(i) = country_bit(&m.to_ascii_lowercase()) {
+                        set[i / 64] |= 1 << (i % 64);
+                    }
+                }
+                Some(Expr::CountryIn {
+                    field,
+                    set,
+                    none: members.iter().any(|m| m.is_empty()),
+                    negated,
+                })
+            }
+            _ => None,
+        }
+    }
 }
 
 impl Parser<'_> {
@@ -727,6 +861,34 @@ impl Expr {
                 };
                 Value::Bool(found != *negated)
             }
+            Expr::ChannelIn { set, negated } => {
+                Value::Bool((set & (1 << cx.tx.channel as u16) != 0) != *negated)
+            }
+            Expr::KindIn {
+                field,
+                set,
+                negated,
+            } => {
+                let kind = party_of(*field, cx).kind;
+                Value::Bool((set & (1 << kind as u8) != 0) != *negated)
+            }
+            Expr::CountryIn {
+                field,
+                set,
+                none,
+                negated,
+            } => {
+                let p = party_of(*field, cx);
+                let c = match field {
+                    Field::BankCountry | Field::CounterpartyBankCountry => p.bank_country,
+                    _ => p.country,
+                };
+                let found = match c.and_then(|c| country_bit(c.code())) {
+                    Some(i) => set[i / 64] & (1 << (i % 64)) != 0,
+                    None => c.is_none() && *none,
+                };
+                Value::Bool(found != *negated)
+            }
         }
     }
 
@@ -749,6 +911,23 @@ fn num(v: Value<'_>) -> f64 {
     match v {
         Value::Num(x) => x,
         _ => 0.0,
+    }
+}
+
+/// The party a kind or country field reads.
+fn party_of<'a>(f: Field, cx: &EvalContext<'a>) -> &'a crate::Party {
+    let tx = cx.tx;
+    let (me, other) = match cx.side {
+        Side::Debtor => (&tx.debtor, &tx.creditor),
+        Side::Creditor => (&tx.creditor, &tx.debtor),
+    };
+    match f {
+        Field::Country | Field::BankCountry | Field::Kind => me,
+        Field::CounterpartyCountry | Field::CounterpartyBankCountry | Field::CounterpartyKind => {
+            other
+        }
+        Field::DebtorCountry | Field::DebtorKind => &tx.debtor,
+        _ => &tx.creditor,
     }
 }
 
@@ -796,6 +975,66 @@ mod tests {
             ListValues::Str(vec!["sy".into(), "iq".into()]),
         );
         (aggs, lists)
+    }
+
+    #[test]
+    fn set_tests_evaluate_like_string_comparisons() {
+        use crate::generator::{GeneratorConfig, SyntheticStream};
+        let (aggs, mut lists) = scope_fixture();
+        lists.insert(
+            "odd".to_string(),
+            ListValues::Str(vec!["".into(), "FR".into(), "x".into(), "npo".into()]),
+        );
+        let scope = Scope {
+            aggregates: Some(&aggs),
+            lists: Some(&lists),
+        };
+        let conditions = [
+            "channel == 'Cash_Deposit'",
+            "'wire' != channel",
+            "channel in ['card', 'PREPAID_LOAD', 'cash']",
+            "channel not in ['wire']",
+            "kind == 'npo' or counterparty_kind == 'Organization'",
+            "debtor_kind in ['person', 'unknown'] and creditor_kind != 'person'",
+            "counterparty_country in high_risk or counterparty_bank_country in high_risk",
+            "country in odd or bank_country not in odd",
+            "debtor_country == '' or creditor_country == 'FR'",
+            "kind in odd",
+        ];
+        let mut txs: Vec<crate::Transaction> = SyntheticStream::new(GeneratorConfig {
+            transactions: 3_000,
+            accounts: 500,
+            ..GeneratorConfig::default()
+        })
+        .collect();
+        // Unknown countries on some parties.
+        for t in txs.iter_mut().step_by(7) {
+            t.creditor.country = None;
+            t.debtor.bank_country = None;
+        }
+        let mut fired = vec![0usize; conditions.len()];
+        for (i, src) in conditions.iter().enumerate() {
+            let fast = compile_condition(src, "R", &scope).unwrap();
+            let slow = compile_unspecialised(src, "R", &scope).unwrap();
+            assert_ne!(fast, slow, "{src} is specialised");
+            for t in &txs {
+                for side in [Side::Debtor, Side::Creditor] {
+                    let cx = EvalContext {
+                        tx: t,
+                        side,
+                        amount: 1.0,
+                        offset: UtcOffset(0),
+                        aggregates: &[],
+                    };
+                    assert_eq!(fast.test(&cx), slow.test(&cx), "{src} on {}", t.id);
+                    fired[i] += usize::from(fast.test(&cx));
+                }
+            }
+        }
+        // Every condition is true sometimes and false sometimes.
+        for (src, n) in conditions.iter().zip(&fired) {
+            assert!(*n > 0 && *n < 2 * txs.len(), "{src}: {n}");
+        }
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! exactly `w` old has left). A calendar window holds the events of the same calendar day or month as `t` in the
 //! pack's time zone. Events are expected in time order per entity.
 
+use crate::key::PrehashedMap;
 use crate::{FinanceError, Timestamp, Transaction, UtcOffset};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// The time span an aggregate looks back over.
@@ -137,55 +138,119 @@ pub(crate) struct LogEvent {
 /// How many of an entity's newest events keep their transaction for alerts.
 pub const TRANSACTIONS_KEPT_PER_ENTITY: usize = 100;
 
-/// One aggregate's view of an entity's log: where its window starts and the running totals inside it.
+/// How the aggregates of one entity kind share an entity's log: aggregates with the same window share one
+/// cursor (the window's first event), so expiring walks each window once, not once per aggregate. Built once
+/// per monitor.
 #[derive(Debug, Clone, Default)]
-struct Cursor {
-    /// Absolute sequence number of the first event still inside the window.
-    head: u64,
-    /// The `now` of the last expiry (expiring again at the same instant is a no-op).
-    expired_at: i64,
-    sum: i64,
-    count: u32,
-    distinct: Option<HashMap<u64, u32>>,
+pub(crate) struct LogLayout {
+    /// For each slot (aggregate of this kind, in slot order): its window group.
+    group_of: Vec<usize>,
+    /// For each window group: the slots in it, as a bit mask.
+    group_mask: Vec<u64>,
+    /// For each slot: its index among the distinct-counterparty maps, if it counts distinct counterparties.
+    distinct_of: Vec<Option<usize>>,
+    distinct_count: usize,
+    /// For each window group: its window.
+    group_window: Vec<Window>,
+}
+
+impl LogLayout {
+    /// `windows[slot]` and `distinct[slot]` for each slot.
+    pub(crate) fn new(windows: &[Window], distinct: &[bool]) -> LogLayout {
+        let mut l = LogLayout::default();
+        for (slot, w) in windows.iter().enumerate() {
+            let g = match l.group_window.iter().position(|x| x == w) {
+                Some(g) => g,
+                None => {
+                    l.group_window.push(*w);
+                    l.group_mask.push(0);
+                    l.group_window.len() - 1
+                }
+            };
+            l.group_of.push(g);
+            l.group_mask[g] |= 1 << slot;
+            l.distinct_of.push(distinct[slot].then(|| {
+                l.distinct_count += 1;
+                l.distinct_count - 1
+            }));
+        }
+        l
+    }
+
+    pub(crate) fn groups(&self) -> usize {
+        self.group_mask.len()
+    }
+
+    pub(crate) fn window(&self, g: usize) -> Window {
+        self.group_window[g]
+    }
+
+    pub(crate) fn group_of(&self, slot: usize) -> usize {
+        self.group_of[slot]
+    }
+
+    fn slots(&self) -> usize {
+        self.group_of.len()
+    }
 }
 
 /// The events of one entity (an account or a customer) shared by all the aggregates grouped by that entity:
-/// each event is stored once, each aggregate keeps a cursor to its window's first event and running totals, so
-/// adding and expiring are O(1) amortised per aggregate.
+/// each event is stored once; each window group keeps the sequence number of its first event, each aggregate
+/// its running sum and count (and distinct counterparties), so adding and expiring are O(1) amortised per
+/// aggregate counting the event. The numbers live in one allocation: group heads, then sums, then counts.
 #[derive(Debug, Clone)]
 pub(crate) struct EntityLog {
     /// Sequence number of `events[0]`.
     base: u64,
     events: VecDeque<LogEvent>,
-    cursors: Vec<Cursor>,
+    /// `groups` heads (absolute sequence numbers), then `slots` sums (minor units), then `slots` counts.
+    numbers: Box<[i64]>,
+    distinct: Box<[PrehashedMap<u64, u32>]>,
 }
 
 impl EntityLog {
-    /// A log for `n` aggregates; `distinct[i]` says whether aggregate `i` counts distinct counterparties.
-    pub(crate) fn new(distinct: &[bool]) -> Self {
+    pub(crate) fn new(layout: &LogLayout) -> Self {
         EntityLog {
             base: 0,
             events: VecDeque::new(),
-            cursors: distinct
-                .iter()
-                .map(|d| Cursor {
-                    distinct: d.then(HashMap::new),
-                    ..Cursor::default()
-                })
+            numbers: vec![0; layout.groups() + 2 * layout.slots()].into_boxed_slice(),
+            distinct: (0..layout.distinct_count)
+                .map(|_| PrehashedMap::default())
                 .collect(),
         }
     }
 
-    pub(crate) fn push(&mut self, e: LogEvent) {
-        for (i, c) in self.cursors.iter_mut().enumerate() {
-            if e.mask & (1 << i) != 0 {
-                c.sum += e.amount;
-                c.count += 1;
-                if let Some(d) = &mut c.distinct {
-                    *d.entry(e.counterparty).or_insert(0) += 1;
+    #[inline]
+    fn add(
+        &mut self,
+        layout: &LogLayout,
+        amount: i64,
+        counterparty: u64,
+        mut mask: u64,
+        sign: i64,
+    ) {
+        let (g, n) = (layout.groups(), layout.slots());
+        while mask != 0 {
+            let i = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            self.numbers[g + i] += sign * amount;
+            self.numbers[g + n + i] += sign;
+            if let Some(d) = layout.distinct_of[i] {
+                let map = &mut self.distinct[d];
+                if sign > 0 {
+                    *map.entry(counterparty).or_insert(0) += 1;
+                } else if let Some(c) = map.get_mut(&counterparty) {
+                    *c -= 1;
+                    if *c == 0 {
+                        map.remove(&counterparty);
+                    }
                 }
             }
         }
+    }
+
+    pub(crate) fn push(&mut self, layout: &LogLayout, e: LogEvent) {
+        self.add(layout, e.amount, e.counterparty, e.mask, 1);
         self.events.push_back(e);
         let n = self.events.len();
         if n > TRANSACTIONS_KEPT_PER_ENTITY {
@@ -193,42 +258,32 @@ impl EntityLog {
         }
     }
 
-    /// Moves aggregate `i`'s window start to `now`, then drops events no window still holds.
-    /// `start` is [`Window::start`] at `now`.
-    pub(crate) fn expire(&mut self, i: usize, start: i64, now: Timestamp) {
+    /// Moves window group `g`'s start to `start` ([`Window::start`] at the current time): the events before it
+    /// leave every aggregate of the group.
+    pub(crate) fn expire(&mut self, layout: &LogLayout, g: usize, start: i64) {
         let end = self.base + self.events.len() as u64;
-        let c = &mut self.cursors[i];
-        if c.expired_at == now.0 {
-            return;
-        }
-        c.expired_at = now.0;
-        while c.head < end {
-            let e = &self.events[(c.head - self.base) as usize];
+        let mut head = self.numbers[g] as u64;
+        let gm = layout.group_mask[g];
+        while head < end {
+            let i = (head - self.base) as usize;
+            let e = &self.events[i];
             if e.ts.0 >= start {
                 break;
             }
-            if e.mask & (1 << i) != 0 {
-                c.sum -= e.amount;
-                c.count -= 1;
-                if let Some(d) = &mut c.distinct
-                    && let Some(n) = d.get_mut(&e.counterparty)
-                {
-                    *n -= 1;
-                    if *n == 0 {
-                        d.remove(&e.counterparty);
-                    }
-                }
+            let (m, amount, cp) = (e.mask & gm, e.amount, e.counterparty);
+            if m != 0 {
+                self.add(layout, amount, cp, m, -1);
             }
-            c.head += 1;
+            head += 1;
         }
+        self.numbers[g] = head as i64;
     }
 
-    /// Drops the events every cursor has passed.
-    pub(crate) fn compact(&mut self) {
-        let min_head = self
-            .cursors
+    /// Drops the events every window has passed.
+    pub(crate) fn compact(&mut self, layout: &LogLayout) {
+        let min_head = self.numbers[..layout.groups()]
             .iter()
-            .map(|c| c.head)
+            .map(|&h| h as u64)
             .min()
             .unwrap_or(self.base);
         while self.base < min_head && !self.events.is_empty() {
@@ -237,27 +292,36 @@ impl EntityLog {
         }
     }
 
-    /// Aggregate `i`'s value in major units (sums, maxima) or as a count. Call [`EntityLog::expire`] first.
-    pub(crate) fn value(&self, i: usize, f: AggregateFn) -> f64 {
-        let c = &self.cursors[i];
+    /// Aggregate `slot`'s value in major units (sums, maxima) or as a count. Expire its group first.
+    pub(crate) fn value(&self, layout: &LogLayout, slot: usize, f: AggregateFn) -> f64 {
+        let (g, n) = (layout.groups(), layout.slots());
         match f {
-            AggregateFn::Sum => c.sum as f64 / 100.0,
-            AggregateFn::Count => f64::from(c.count),
+            AggregateFn::Sum => self.numbers[g + slot] as f64 / 100.0,
+            AggregateFn::Count => self.numbers[g + n + slot] as f64,
             AggregateFn::Max => {
-                self.window_events(i).map(|e| e.amount).max().unwrap_or(0) as f64 / 100.0
+                self.window_events(layout, slot)
+                    .map(|e| e.amount)
+                    .max()
+                    .unwrap_or(0) as f64
+                    / 100.0
             }
-            AggregateFn::DistinctCounterparties => {
-                c.distinct.as_ref().map(|d| d.len()).unwrap_or(0) as f64
-            }
+            AggregateFn::DistinctCounterparties => layout.distinct_of[slot]
+                .map(|d| self.distinct[d].len())
+                .unwrap_or(0) as f64,
         }
     }
 
-    /// The events inside aggregate `i`'s window (after [`EntityLog::expire`]).
-    pub(crate) fn window_events(&self, i: usize) -> impl DoubleEndedIterator<Item = &LogEvent> {
-        let start = (self.cursors[i].head.saturating_sub(self.base)) as usize;
+    /// The events inside aggregate `slot`'s window (after expiring its group).
+    pub(crate) fn window_events(
+        &self,
+        layout: &LogLayout,
+        slot: usize,
+    ) -> impl DoubleEndedIterator<Item = &LogEvent> {
+        let head = self.numbers[layout.group_of[slot]] as u64;
+        let start = head.saturating_sub(self.base) as usize;
         self.events
             .range(start.min(self.events.len())..)
-            .filter(move |e| e.mask & (1 << i) != 0)
+            .filter(move |e| e.mask & (1 << slot) != 0)
     }
 
     pub(crate) fn newest(&self) -> Option<Timestamp> {
