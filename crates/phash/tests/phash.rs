@@ -145,9 +145,13 @@ fn resize_512_reproduces_the_cpp_tool_within_decoder_noise() {
     for row in read_reference(&dir.join("expected/cpp-reference-dih.csv")) {
         let got = hash_file(&dir.join(&row["relpath"]), &options);
         let d = got.hashes[0].distance(&PdqHash::from_hex(&row["pdq_hex"]).unwrap());
-        // The C++ tool decodes JPEG with ImageMagick/libjpeg; a few pixels differ from ours before resizing.
+        // Measured 4-12 bits. Not a decoder setting: hashing the same files at full resolution is 2-8 bits away,
+        // and so is every libjpeg IDCT (int, fast, float) with or without fancy upsampling (checked with djpeg).
+        // The Java README prints the same values although the Java port does not pre-resize, so these README
+        // values come from an older build and cannot pin the rule; the resize itself follows CImg's default
+        // nearest-neighbour indexing (source x = floor(x * width / 512)).
         eprintln!("{}: {d} bits from the C++ tool", row["relpath"]);
-        assert!(d <= 16, "{}: {d} bits", row["relpath"]);
+        assert!(d <= 12, "{}: {d} bits", row["relpath"]);
         assert_eq!(got.quality, 100);
     }
 }
