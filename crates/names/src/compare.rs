@@ -2,14 +2,18 @@
 //! explanation.
 //!
 //! Part similarity is one of a fixed set of methods, each of which the screening index can retrieve by a key
-//! (so the index never misses a pair this module would score): exact text, a shared variant-lexicon group, an
-//! equal consonant skeleton, a typo (skeletons at most one edit apart and texts at most two), an initial, or two
-//! adjacent parts written as one ("JanDaniel" / "Jan Daniel").
+//! (so the index never misses a pair this module would score): exact text, a shared variant-lexicon group, a
+//! shared nickname group (Bill / William), an equal consonant skeleton, a typo (skeletons at most one edit apart
+//! and texts at most two, or in long names a consonant moved: skeletons that share a one-deletion variant), an
+//! initial, or two adjacent parts written as one ("JanDaniel" / "Jan Daniel"). Some pairs never agree: the
+//! feminine and masculine forms of a Slavic family name (Ivanova / Ivanov), and two different romanisations of
+//! native Chinese or Korean names written in their own script (김종은 / 김정은).
 //!
 //! The score is `Σ similarity·weight / (matched weight + λ · unmatched weight)`: parts found on one side only (a
 //! list's fuller name, a query's extra middle name) count by λ; when both names keep a distinctive part the other
 //! lacks (a different family name) the score falls in proportion; parts aligned out of order cost a little, or
-//! much across `bin` chains; an unmatched number costs 10%. Weights come from each part's role and its rarity
+//! much across `bin` chains; an unmatched number costs 10%; organisation names stating different legal forms
+//! (AG / GmbH) cost 25%. Weights come from each part's role and its rarity
 //! ([`PartWeights`]), so common words cannot make a strong match alone. All constants are in [`ScoreParams`].
 
 use crate::distance::{bounded_osa, jaro_winkler, within_one_edit_or_swap};

@@ -5,7 +5,8 @@
 //! - [`detect_script`]: which writing system a name is in.
 //! - [`prepare`]: splits a name into [`Part`]s and tags each (word, article, kunya, patronymic, `abd`, honorific,
 //!   company form, numeral, initial), with its consonant [`skeleton`] and variant-lexicon groups.
-//! - [`Lexicon`]: curated spelling variants (Mohammed / Muhammad / Mehmet) plus an optional larger lexicon.
+//! - [`Lexicon`]: curated spelling variants (Mohammed / Muhammad / Mehmet) and nickname groups (Bill / William,
+//!   Misha / Mikhail), plus an optional larger lexicon.
 //! - [`align`] / [`compare`]: aligns query parts with candidate parts and scores the alignment with a
 //!   [`NameExplanation`] a reviewer can read.
 //!
