@@ -31,6 +31,8 @@ pub enum Command {
 pub enum AlertFormat {
     Json,
     Table,
+    /// No alert lines: only the counts (by rule) on standard error.
+    Summary,
 }
 
 #[derive(Debug, clap::Args)]
@@ -54,9 +56,22 @@ pub struct MonitorArgs {
     /// Show a progress bar on standard error (default: when standard error is a terminal).
     #[arg(long)]
     progress: bool,
+    /// Monitoring threads: customers are split over them (alerts and their order are those of one thread);
+    /// one more thread reads the input. Default: the number of CPUs.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Monitor N transactions of the built-in synthetic stream (`finance generate`) instead of files.
+    #[arg(long, value_name = "N", conflicts_with = "transactions")]
+    synthetic: Option<u64>,
+    /// With --synthetic: number of customer accounts.
+    #[arg(long, default_value_t = 200_000, requires = "synthetic")]
+    accounts: u32,
+    /// With --synthetic: seed.
+    #[arg(long, default_value_t = 1, requires = "synthetic")]
+    seed: u64,
     /// Transaction files: Interdict CSV layout, AMLSim, or pacs.008 XML (detected from the content); `-` is
     /// standard input.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "synthetic")]
     transactions: Vec<PathBuf>,
 }
 
@@ -118,7 +133,15 @@ struct MonitorConfig {
     format: AlertFormat,
     offset: UtcOffset,
     progress: bool,
-    files: Vec<PathBuf>,
+    threads: usize,
+    input: MonitorInput,
+}
+
+/// Where the transactions come from.
+#[derive(Debug)]
+enum MonitorInput {
+    Files(Vec<PathBuf>),
+    Synthetic(GeneratorConfig),
 }
 
 impl TryFrom<MonitorArgs> for MonitorConfig {
@@ -139,6 +162,23 @@ impl TryFrom<MonitorArgs> for MonitorConfig {
             None => pack.offset,
         };
         use std::io::IsTerminal;
+        let threads = match a.threads {
+            Some(0) => anyhow::bail!("--threads must be at least 1"),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        };
+        let input = match a.synthetic {
+            Some(n) => {
+                anyhow::ensure!(a.accounts >= 2, "--accounts must be at least 2");
+                MonitorInput::Synthetic(GeneratorConfig {
+                    transactions: n,
+                    accounts: a.accounts,
+                    seed: a.seed,
+                    ..GeneratorConfig::default()
+                })
+            }
+            None => MonitorInput::Files(a.transactions),
+        };
         Ok(MonitorConfig {
             pack: Arc::new(pack),
             lists: a.lists,
@@ -146,12 +186,13 @@ impl TryFrom<MonitorArgs> for MonitorConfig {
             format: a.format,
             offset,
             progress: a.progress || std::io::stderr().is_terminal(),
-            files: a.transactions,
+            threads,
+            input,
         })
     }
 }
 
-fn open_input(path: &PathBuf) -> anyhow::Result<Box<dyn BufRead>> {
+fn open_input(path: &PathBuf) -> anyhow::Result<Box<dyn BufRead + Send>> {
     if path.as_os_str() == "-" {
         Ok(Box::new(BufReader::new(std::io::stdin())))
     } else {
@@ -161,8 +202,8 @@ fn open_input(path: &PathBuf) -> anyhow::Result<Box<dyn BufRead>> {
 }
 
 fn monitor(cfg: MonitorConfig) -> anyhow::Result<ExitCode> {
-    let mut monitor = if cfg.lists.is_empty() {
-        Monitor::new(cfg.pack.clone())
+    let screener: Option<Arc<dyn interdict_finance::PartyScreener>> = if cfg.lists.is_empty() {
+        None
     } else {
         let index = load_index(&WatchlistConfig {
             lists: cfg.lists.clone(),
@@ -173,11 +214,11 @@ fn monitor(cfg: MonitorConfig) -> anyhow::Result<ExitCode> {
             threshold: cfg.threshold,
             ..Default::default()
         };
-        Monitor::with_screener(
-            cfg.pack.clone(),
-            Arc::new(WatchlistScreener::new(index, options)),
-            1 << 20,
-        )
+        Some(Arc::new(WatchlistScreener::new(index, options)))
+    };
+    let new_monitor = || match &screener {
+        Some(s) => Monitor::with_screener(cfg.pack.clone(), s.clone(), 1 << 20),
+        None => Monitor::new(cfg.pack.clone()),
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -189,27 +230,49 @@ fn monitor(cfg: MonitorConfig) -> anyhow::Result<ExitCode> {
         )?;
     }
     let progress = Progress::new(cfg.progress, "transactions");
-    let mut record_errors = 0u64;
-    let mut alerts = Vec::new();
+    let record_errors = std::sync::atomic::AtomicU64::new(0);
     let mut alert_count = 0u64;
-    for path in &cfg.files {
-        let name = path.display().to_string();
-        let input = open_input(path)?;
-        let reader = interdict_finance::read_transactions(
-            input,
-            &name,
-            &CsvOptions {
-                default_offset: cfg.offset,
-            },
-        )?;
-        for (i, tx) in reader.enumerate() {
-            match tx {
-                Ok(tx) => monitor.process_into(tx, &mut alerts),
-                Err(e) => {
-                    record_errors += 1;
-                    eprintln!("interdict: error: {e}");
-                }
-            }
+    // Open every file first, so a missing file is an error before any work.
+    let inputs = match &cfg.input {
+        MonitorInput::Files(files) => files
+            .iter()
+            .map(|p| Ok((p.display().to_string(), open_input(p)?)))
+            .collect::<anyhow::Result<Vec<_>>>()?,
+        MonitorInput::Synthetic(_) => Vec::new(),
+    };
+    let fatal: std::sync::Mutex<Option<anyhow::Error>> = std::sync::Mutex::new(None);
+    let options = CsvOptions {
+        default_offset: cfg.offset,
+    };
+    // The transactions, with each bad record reported (named by file, record and field) and skipped.
+    let transactions = || -> Box<dyn Iterator<Item = interdict_finance::Transaction>> {
+        match &cfg.input {
+            MonitorInput::Synthetic(g) => Box::new(SyntheticStream::new(g.clone())),
+            MonitorInput::Files(_) => Box::new(inputs.into_iter().flat_map(|(name, input)| {
+                let reader = match interdict_finance::read_transactions(input, &name, &options) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        *fatal.lock().unwrap_or_else(|p| p.into_inner()) =
+                            Some(anyhow::Error::new(e).context(name.clone()));
+                        Box::new(std::iter::empty())
+                    }
+                };
+                reader.filter_map(|tx| match tx {
+                    Ok(tx) => Some(tx),
+                    Err(e) => {
+                        record_errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        eprintln!("interdict: error: {e}");
+                        None
+                    }
+                })
+            })),
+        }
+    };
+    let stats = if cfg.threads <= 1 {
+        let mut monitor = new_monitor();
+        let mut alerts = Vec::new();
+        for (i, tx) in transactions().enumerate() {
+            monitor.process_into(tx, &mut alerts);
             for a in alerts.drain(..) {
                 alert_count += 1;
                 write_alert(&mut out, &a, cfg.format)?;
@@ -218,10 +281,25 @@ fn monitor(cfg: MonitorConfig) -> anyhow::Result<ExitCode> {
                 progress.advance(4096);
             }
         }
+        monitor.stats()
+    } else {
+        let monitors = (0..cfg.threads).map(|_| new_monitor()).collect();
+        let run = interdict_finance::parallel::run(monitors, transactions, |alerts, n| {
+            for a in &alerts {
+                alert_count += 1;
+                write_alert(&mut out, a, cfg.format)?;
+            }
+            progress.advance(n);
+            anyhow::Ok(())
+        })?;
+        run.stats
+    };
+    if let Some(e) = fatal.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
     }
+    let record_errors = record_errors.into_inner();
     progress.finish();
     out.flush()?;
-    let stats = monitor.stats();
     eprintln!(
         "interdict: {} transactions, {} alerts, {} record errors, {} repeat alerts suppressed",
         stats.transactions, alert_count, record_errors, stats.suppressed
@@ -229,6 +307,22 @@ fn monitor(cfg: MonitorConfig) -> anyhow::Result<ExitCode> {
     for (rule, n) in &stats.alerts_by_rule {
         eprintln!("interdict:   {rule}: {n}");
     }
+    if screener.is_some() {
+        let lookups =
+            stats.screening_calls + stats.screening_cache_hits + stats.screening_normalised_hits;
+        eprintln!(
+            "interdict: party screening: {} parties and banks screened, {} of {} look-ups answered by the cache ({:.2}%; {} by another spelling)",
+            stats.screening_calls,
+            stats.screening_cache_hits + stats.screening_normalised_hits,
+            lookups,
+            100.0 * (lookups - stats.screening_calls) as f64 / lookups.max(1) as f64,
+            stats.screening_normalised_hits
+        );
+    }
+    eprintln!(
+        "interdict: window state at the end: {} events over {} accounts and customers",
+        stats.live_window_events, stats.live_window_entities
+    );
     if stats.unconverted_currency > 0 {
         eprintln!(
             "interdict: warning: {} transactions in a currency the pack has no rate for",
@@ -241,7 +335,7 @@ fn monitor(cfg: MonitorConfig) -> anyhow::Result<ExitCode> {
             stats.out_of_order
         );
     }
-    Ok(if alert_count > 0 {
+    Ok(if alert_count > 0 || stats.alerts > 0 {
         ExitCode::from(1)
     } else if record_errors > 0 {
         ExitCode::from(2)
@@ -252,6 +346,7 @@ fn monitor(cfg: MonitorConfig) -> anyhow::Result<ExitCode> {
 
 fn write_alert(out: &mut impl Write, a: &Alert, format: AlertFormat) -> anyhow::Result<()> {
     match format {
+        AlertFormat::Summary => {}
         AlertFormat::Json => {
             serde_json::to_writer(&mut *out, a)?;
             writeln!(out)?;
