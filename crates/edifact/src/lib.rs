@@ -64,7 +64,7 @@ pub fn parse(input: &[u8]) -> ParsedEdifact {
     let tokens = tokenize(input);
     let mut diagnostics = tokens.diagnostics;
     let envelope = check_envelope(&tokens.segments, &mut diagnostics);
-    diagnostics.sort_by_key(|d| d.position.offset);
+    sort_by_offset(&mut diagnostics);
     ParsedEdifact {
         segments: tokens.segments,
         diagnostics,
@@ -73,4 +73,21 @@ pub fn parse(input: &[u8]) -> ParsedEdifact {
         type_b_envelope: tokens.envelope,
         envelope,
     }
+}
+
+/// Sorts diagnostics by position, keeping the order of equal positions. Sorts (offset, index) keys and then
+/// moves each diagnostic once, instead of moving the large values around while sorting.
+fn sort_by_offset(diagnostics: &mut Vec<Diagnostic>) {
+    if diagnostics.is_sorted_by_key(|d| d.position.offset) {
+        return;
+    }
+    let mut keys: Vec<(usize, usize)> = diagnostics
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.position.offset, i))
+        .collect();
+    keys.sort_unstable();
+    let mut slots: Vec<Option<Diagnostic>> =
+        std::mem::take(diagnostics).into_iter().map(Some).collect();
+    diagnostics.extend(keys.iter().filter_map(|&(_, i)| slots[i].take()));
 }

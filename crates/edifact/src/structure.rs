@@ -234,12 +234,8 @@ pub fn check_envelope(segments: &SegmentStore, out: &mut Vec<Diagnostic>) -> Env
                         "messages or groups in the interchange",
                         out,
                     );
-                    let reference = env
-                        .interchanges
-                        .last()
-                        .map(|h| h.reference.clone())
-                        .unwrap_or_default();
-                    check_reference(seg, &reference, "UNB", out);
+                    let reference = env.interchanges.last().map_or("", |h| h.reference.as_str());
+                    check_reference(seg, reference, "UNB", out);
                 } else {
                     out.push(
                         Diagnostic::new(
