@@ -1,21 +1,21 @@
 //! Envelope structure: interchanges (UNB..UNZ), groups (UNG..UNE) and messages (UNH..UNT), with the checks of
 //! their trailers' counts and references. Problems become diagnostics; nothing is rejected.
 
-use crate::{Diagnostic, DiagnosticKind, Segment, SegmentStore};
+use crate::{Diagnostic, DiagnosticKind, Segment, SegmentStore, ShortText};
 use serde::Serialize;
 
 /// An interchange header (UNB).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct InterchangeHeader {
-    pub syntax_identifier: String,
-    pub syntax_version: String,
-    pub sender: String,
-    pub recipient: String,
+    pub syntax_identifier: ShortText,
+    pub syntax_version: ShortText,
+    pub sender: ShortText,
+    pub recipient: ShortText,
     /// Preparation date as written (YYMMDD or CCYYMMDD).
-    pub date: String,
-    pub time: String,
-    pub reference: String,
-    pub application_reference: String,
+    pub date: ShortText,
+    pub time: ShortText,
+    pub reference: ShortText,
+    pub application_reference: ShortText,
     /// Index of the UNB segment.
     pub segment: usize,
 }
@@ -23,13 +23,13 @@ pub struct InterchangeHeader {
 /// A message (UNH..UNT) inside the tokenized segments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MessageSpan {
-    pub reference: String,
+    pub reference: ShortText,
     /// Message type (`PAXLST`, `PNRGOV`, `CUSRES`).
-    pub message_type: String,
-    pub version: String,
-    pub release: String,
-    pub agency: String,
-    pub association_code: String,
+    pub message_type: ShortText,
+    pub version: ShortText,
+    pub release: ShortText,
+    pub agency: ShortText,
+    pub association_code: ShortText,
     /// Index of the UNH segment.
     pub start: usize,
     /// Index one past the UNT segment (or past the last segment of the message when UNT is missing).
@@ -37,7 +37,7 @@ pub struct MessageSpan {
     /// Index into [`Envelope::interchanges`] of the interchange holding the message.
     pub interchange: Option<usize>,
     /// The group's message type when the message is inside a UNG group (UNG element 1).
-    pub group_type: Option<String>,
+    pub group_type: Option<ShortText>,
 }
 
 /// The envelope structure of a tokenized input.
@@ -55,7 +55,7 @@ struct OpenMessage {
 pub fn check_envelope(segments: &SegmentStore, out: &mut Vec<Diagnostic>) -> Envelope {
     let mut env = Envelope::default();
     let mut open: Option<OpenMessage> = None;
-    let mut group: Option<(usize, String, String, usize)> = None; // (UNG index, type, reference, messages)
+    let mut group: Option<(usize, ShortText, ShortText, usize)> = None; // (UNG index, type, reference, messages)
     let mut interchange_units = 0usize; // messages or groups counted for UNZ
     let mut interchange_open = false;
     let mut saw_unb = false;
@@ -103,20 +103,25 @@ pub fn check_envelope(segments: &SegmentStore, out: &mut Vec<Diagnostic>) -> Env
                 interchange_open = true;
                 interchange_units = 0;
                 env.interchanges.push(InterchangeHeader {
-                    syntax_identifier: seg.text(0, 0).to_string(),
-                    syntax_version: seg.text(0, 1).to_string(),
-                    sender: seg.text(1, 0).to_string(),
-                    recipient: seg.text(2, 0).to_string(),
-                    date: seg.text(3, 0).to_string(),
-                    time: seg.text(3, 1).to_string(),
-                    reference: seg.text(4, 0).to_string(),
-                    application_reference: seg.text(6, 0).to_string(),
+                    syntax_identifier: ShortText::new(seg.text(0, 0)),
+                    syntax_version: ShortText::new(seg.text(0, 1)),
+                    sender: ShortText::new(seg.text(1, 0)),
+                    recipient: ShortText::new(seg.text(2, 0)),
+                    date: ShortText::new(seg.text(3, 0)),
+                    time: ShortText::new(seg.text(3, 1)),
+                    reference: ShortText::new(seg.text(4, 0)),
+                    application_reference: ShortText::new(seg.text(6, 0)),
                     segment: i,
                 });
             }
             "UNG" => {
                 close_missing(&mut open, i, &mut env, out, segments);
-                group = Some((i, seg.text(0, 0).to_string(), seg.text(4, 0).to_string(), 0));
+                group = Some((
+                    i,
+                    ShortText::new(seg.text(0, 0)),
+                    ShortText::new(seg.text(4, 0)),
+                    0,
+                ));
                 interchange_units += 1;
             }
             "UNH" => {
@@ -128,12 +133,12 @@ pub fn check_envelope(segments: &SegmentStore, out: &mut Vec<Diagnostic>) -> Env
                 }
                 open = Some(OpenMessage {
                     span: MessageSpan {
-                        reference: seg.text(0, 0).to_string(),
-                        message_type: seg.text(1, 0).trim().to_string(),
-                        version: seg.text(1, 1).to_string(),
-                        release: seg.text(1, 2).to_string(),
-                        agency: seg.text(1, 3).to_string(),
-                        association_code: seg.text(1, 4).to_string(),
+                        reference: ShortText::new(seg.text(0, 0)),
+                        message_type: ShortText::new(seg.text(1, 0).trim()),
+                        version: ShortText::new(seg.text(1, 1)),
+                        release: ShortText::new(seg.text(1, 2)),
+                        agency: ShortText::new(seg.text(1, 3)),
+                        association_code: ShortText::new(seg.text(1, 4)),
                         start: i,
                         end: i + 1,
                         interchange: env.interchanges.len().checked_sub(1),

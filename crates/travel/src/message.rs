@@ -123,7 +123,11 @@ pub fn read_parsed(
             }
         }
         let message_type = match span.message_type.as_str() {
-            "" => span.group_type.clone().unwrap_or_default(),
+            "" => span
+                .group_type
+                .as_ref()
+                .map(|g| g.to_string())
+                .unwrap_or_default(),
             t => t.to_string(),
         };
         let message = match message_type.as_str() {
@@ -148,8 +152,8 @@ pub fn read_parsed(
             message,
             warnings,
             reference_date: reference,
-            sender: header.map(|h| h.sender.clone()).unwrap_or_default(),
-            recipient: header.map(|h| h.recipient.clone()).unwrap_or_default(),
+            sender: header.map(|h| h.sender.to_string()).unwrap_or_default(),
+            recipient: header.map(|h| h.recipient.to_string()).unwrap_or_default(),
         });
     }
     let warnings = parsed
