@@ -227,3 +227,104 @@ fn un_list_through_the_binary() {
         assert_eq!(line["results"][0]["datasets"][0], "un_sc");
     }
 }
+
+/// `interdict audit anchor` prints (and appends) the verified head; `audit verify --anchor` accepts it from the
+/// file and names the first missing record for an anchor beyond the chain (a truncated log).
+#[test]
+fn audit_anchor_and_verify_against_it() {
+    let dir = std::env::temp_dir().join(format!("interdict-cli-anchor-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("anchor.db");
+    // A fresh database: `serve` creates the first organisation and audits it, then is stopped.
+    let mut serve = bin()
+        .args(["serve", "--no-demo", "--listen", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(serve.stdout.take().unwrap());
+    let mut line = String::new();
+    while std::io::BufRead::read_line(&mut out, &mut line).unwrap() > 0
+        && !line.contains("listening")
+    {
+        line.clear();
+    }
+    serve.kill().unwrap();
+    serve.wait().unwrap();
+    let key = std::fs::read_to_string(dir.join("anchor.db.sealing-key")).unwrap();
+    assert_eq!(
+        key.trim().len(),
+        64,
+        "the first run writes the sealing key beside the database"
+    );
+
+    let anchors = dir.join("anchors.jsonl");
+    let out = bin()
+        .args(["audit", "anchor", "--db"])
+        .arg(&db)
+        .arg("--append")
+        .arg(&anchors)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let anchor = &json_lines(&out)[0];
+    assert!(anchor["seq"].as_i64().unwrap() >= 1, "{anchor}");
+    assert_eq!(anchor["hash"].as_str().unwrap().len(), 64);
+    let kept = std::fs::read_to_string(&anchors).unwrap();
+    assert_eq!(kept.trim(), anchor.to_string());
+
+    let out = bin()
+        .args(["audit", "verify", "--db"])
+        .arg(&db)
+        .arg("--anchor")
+        .arg(&anchors)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json_lines(&out)[0]["intact"], true);
+
+    let beyond = format!(
+        r#"{{"seq": 1000, "hash": "{}"}}"#,
+        anchor["hash"].as_str().unwrap()
+    );
+    let out = bin()
+        .args(["audit", "verify", "--db"])
+        .arg(&db)
+        .args(["--anchor", &beyond])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = &json_lines(&out)[0];
+    assert_eq!(v["intact"], false);
+    assert_eq!(
+        v["first_broken"]["seq"],
+        anchor["seq"].as_i64().unwrap() + 1,
+        "{v}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("anchor"));
+
+    let out = bin()
+        .args(["audit", "verify", "--db"])
+        .arg(&db)
+        .args(["--anchor", "{\"seq\": 1}"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a malformed anchor is a usage error"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

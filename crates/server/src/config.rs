@@ -28,6 +28,16 @@ pub struct ServerConfig {
     pub key_memory_kib: u32,
     /// Argon2 iterations of new API keys.
     pub key_iterations: u32,
+    /// File holding the key (64 hex digits) that seals (encrypts) the original personal fields of masked passenger
+    /// records. Default: the database path with `.sealing-key` appended, created on first run. Keep it apart
+    /// from the database; the `INTERDICT_SEALING_KEY` environment variable (the key itself) takes precedence.
+    pub sealing_key_file: Option<PathBuf>,
+    /// Wait for the disk on every commit (SQLite `synchronous = FULL`): answered requests then survive an OS crash
+    /// or power loss, not only a crash of the process. Off by default (WAL with `synchronous = NORMAL`).
+    pub fsync_commits: bool,
+    /// Threads of the async runtime that serves requests (0: one per CPU core). Screening of small batches runs
+    /// on them; the screening recorder (group commits) has its own thread.
+    pub worker_threads: usize,
 }
 
 impl Default for ServerConfig {
@@ -44,11 +54,23 @@ impl Default for ServerConfig {
             index_refresh_secs: 10,
             key_memory_kib: hashing.memory_kib,
             key_iterations: hashing.iterations,
+            sealing_key_file: None,
+            fsync_commits: false,
+            worker_threads: 0,
         }
     }
 }
 
 impl ServerConfig {
+    /// Where the sealing key is kept: `sealing_key_file`, or the database path with `.sealing-key` appended.
+    pub fn sealing_key_path(&self) -> PathBuf {
+        self.sealing_key_file.clone().unwrap_or_else(|| {
+            let mut p = self.database.clone().into_os_string();
+            p.push(".sealing-key");
+            PathBuf::from(p)
+        })
+    }
+
     pub fn key_hashing(&self) -> KeyHashing {
         KeyHashing {
             memory_kib: self.key_memory_kib,

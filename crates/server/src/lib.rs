@@ -26,6 +26,7 @@ pub mod extract;
 pub mod hash_banks;
 pub mod metrics;
 pub mod openapi;
+pub mod recorder;
 pub mod retention;
 pub mod routes;
 pub mod screening;
@@ -53,11 +54,16 @@ pub struct AppState {
     pub keys: Arc<auth::KeyCache>,
     pub metrics: Arc<metrics::Metrics>,
     pub config: Arc<ServerConfig>,
+    /// The writer thread that stores screening outcomes in group commits.
+    pub recorder: Arc<recorder::ScreeningRecorder>,
 }
 
 impl AppState {
+    /// The state over `store`; starts the screening recorder's writer thread (it ends when the last clone of
+    /// the state is dropped).
     pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> AppState {
         AppState {
+            recorder: Arc::new(recorder::ScreeningRecorder::start(Arc::clone(&store))),
             store,
             indexes: Arc::default(),
             hashes: Arc::default(),
@@ -117,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/cases/{id}", get(alerts::get_case))
         .route("/v1/audit", get(audit::records))
         .route("/v1/audit/verify", get(audit::verify))
+        .route("/v1/audit/anchor", get(audit::anchor))
         .route("/v1/passengers", post(passengers::add))
         .route("/v1/passengers/{id}", get(passengers::get))
         .route(

@@ -25,6 +25,7 @@ use crate::routes;
         routes::alerts::get_case,
         routes::audit::records,
         routes::audit::verify,
+        routes::audit::anchor,
         routes::passengers::add,
         routes::passengers::get,
         routes::passengers::request,

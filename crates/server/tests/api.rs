@@ -355,6 +355,49 @@ async fn screening_raises_alerts_that_an_analyst_decides() {
     assert_error(status, &body, 403, "forbidden");
     let (_, v) = h.get("/v1/audit/verify", &h.a.auditor).await;
     assert!(v["first_broken"].is_null(), "{v}");
+
+    // An anchor of the head, published elsewhere, keeps verifying as the log grows; a wrong one does not.
+    let (status, anchor) = h.get("/v1/audit/anchor", &h.a.auditor).await;
+    assert_eq!(status, StatusCode::OK, "{anchor}");
+    let (seq, hash) = (
+        anchor["seq"].as_i64().unwrap(),
+        anchor["hash"].as_str().unwrap(),
+    );
+    assert_eq!(hash.len(), 64);
+    h.screen_karim(&h.a.analyst).await;
+    let (_, v) = h
+        .get(
+            &format!("/v1/audit/verify?seq={seq}&hash={hash}"),
+            &h.a.auditor,
+        )
+        .await;
+    assert!(v["first_broken"].is_null(), "{v}");
+    assert!(v["head_seq"].as_i64().unwrap() > seq, "{v}");
+    let wrong = format!("{:0>64}", "1");
+    let (_, v) = h
+        .get(
+            &format!("/v1/audit/verify?seq={seq}&hash={wrong}"),
+            &h.a.auditor,
+        )
+        .await;
+    assert_eq!(v["first_broken"]["seq"], seq, "{v}");
+    let (_, v) = h
+        .get(
+            &format!("/v1/audit/verify?seq={}&hash={hash}", seq + 1000),
+            &h.a.auditor,
+        )
+        .await;
+    assert!(
+        v["first_broken"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("anchor"),
+        "{v}"
+    );
+    let (status, body) = h.get("/v1/audit/verify?seq=3", &h.a.auditor).await;
+    assert_error(status, &body, 400, "invalid_request");
+    let (status, body) = h.get("/v1/audit/anchor", &h.a.analyst).await;
+    assert_error(status, &body, 403, "forbidden");
 }
 
 #[tokio::test]

@@ -105,13 +105,33 @@ pub struct BrokenRecord {
 pub struct AuditVerification {
     /// Records checked before the first break (or all of them).
     pub records: u64,
+    /// The sequence number and hash of the last record that verified (0 and [`GENESIS_HASH`] for none).
     pub head_seq: i64,
+    pub head_hash: String,
     pub first_broken: Option<BrokenRecord>,
+}
+
+/// An external anchor of the chain: the sequence number and hash of one record, published or kept outside the
+/// database. A chain that verifies against an anchor still holds that record unchanged, so deleting the newest
+/// records (even with the stored head rewritten to match) or rewriting the chain up to it is detected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditAnchor {
+    pub seq: i64,
+    pub hash: String,
 }
 
 impl AuditVerification {
     pub fn is_intact(&self) -> bool {
         self.first_broken.is_none()
+    }
+
+    /// The anchor of the verified head, or `None` when the chain is broken (a broken chain is not anchored).
+    pub fn anchor(&self) -> Option<AuditAnchor> {
+        self.is_intact().then(|| AuditAnchor {
+            seq: self.head_seq,
+            hash: self.head_hash.clone(),
+        })
     }
 }
 
@@ -122,6 +142,7 @@ pub struct ChainVerifier {
     prev_hash: String,
     records: u64,
     broken: Option<BrokenRecord>,
+    anchor: Option<AuditAnchor>,
 }
 
 impl Default for ChainVerifier {
@@ -131,11 +152,20 @@ impl Default for ChainVerifier {
             prev_hash: GENESIS_HASH.to_string(),
             records: 0,
             broken: None,
+            anchor: None,
         }
     }
 }
 
 impl ChainVerifier {
+    /// A verifier that also requires the chain to hold the record named by `anchor`, with that hash.
+    pub fn with_anchor(anchor: AuditAnchor) -> ChainVerifier {
+        ChainVerifier {
+            anchor: Some(anchor),
+            ..ChainVerifier::default()
+        }
+    }
+
     /// Checks the next record; returns false once the chain is broken (later records need not be fed).
     pub fn push(&mut self, r: &AuditRecord) -> bool {
         if self.broken.is_some() {
@@ -159,6 +189,16 @@ impl ChainVerifier {
             Some((
                 r.seq,
                 "content does not match its hash (edited)".to_string(),
+            ))
+        } else if self
+            .anchor
+            .as_ref()
+            .is_some_and(|a| a.seq == r.seq && a.hash != r.hash)
+        {
+            Some((
+                r.seq,
+                "hash differs from the external anchor (the chain was rewritten up to here)"
+                    .to_string(),
             ))
         } else {
             None
@@ -190,11 +230,32 @@ impl ChainVerifier {
                     seq: last_seq,
                     reason: "last record's hash differs from the stored head".to_string(),
                 });
+            } else if let Some(a) = self.anchor.as_ref().filter(|a| a.seq > last_seq) {
+                self.broken = Some(BrokenRecord {
+                    seq: last_seq + 1,
+                    reason: format!(
+                        "chain ends at record {last_seq} but the external anchor names record {} (newest records deleted)",
+                        a.seq
+                    ),
+                });
+            } else if let Some(a) = self
+                .anchor
+                .as_ref()
+                .filter(|a| a.seq == 0 && a.hash != GENESIS_HASH)
+            {
+                self.broken = Some(BrokenRecord {
+                    seq: 0,
+                    reason: format!(
+                        "the external anchor's hash {} is not the genesis hash of record 0",
+                        a.hash
+                    ),
+                });
             }
         }
         AuditVerification {
             records: self.records,
             head_seq: last_seq,
+            head_hash: self.prev_hash,
             first_broken: self.broken,
         }
     }
@@ -236,6 +297,52 @@ mod tests {
             }
         }
         v.finish(head)
+    }
+
+    #[test]
+    fn an_anchor_detects_truncation_and_rewriting() {
+        let good = chain(6);
+        let anchor = AuditAnchor {
+            seq: 4,
+            hash: good[3].hash.clone(),
+        };
+        let check = |records: &[AuditRecord], anchor: &AuditAnchor| {
+            let mut v = ChainVerifier::with_anchor(anchor.clone());
+            for r in records {
+                if !v.push(r) {
+                    break;
+                }
+            }
+            let head = records.last().map(|r| (r.seq, r.hash.clone()));
+            v.finish(head)
+        };
+        let ok = check(&good, &anchor);
+        assert!(ok.is_intact(), "{ok:?}");
+        assert_eq!(ok.anchor().unwrap().hash, good[5].hash);
+        // Truncated to 3 records with the stored head rewritten to match: only the anchor sees it.
+        assert!(verify(&good[..3], Some((3, good[2].hash.clone()))).is_intact());
+        let cut = check(&good[..3], &anchor);
+        assert_eq!(cut.first_broken.as_ref().map(|b| b.seq), Some(4), "{cut:?}");
+        // The tail rewritten from record 3 on (re-chained, so the chain itself verifies).
+        let mut rewritten = good[..2].to_vec();
+        for i in 2..6 {
+            let prev = rewritten.last().unwrap();
+            let (seq, hash) = (prev.seq, prev.hash.clone());
+            rewritten.push(AuditRecord::chain(seq, &hash, &event(100 + i)));
+        }
+        let redone = check(&rewritten, &anchor);
+        assert_eq!(
+            redone.first_broken.as_ref().map(|b| b.seq),
+            Some(4),
+            "{redone:?}"
+        );
+        // An anchor at the genesis accepts any intact chain; a broken chain has no anchor.
+        let genesis = AuditAnchor {
+            seq: 0,
+            hash: GENESIS_HASH.into(),
+        };
+        assert!(check(&good, &genesis).is_intact());
+        assert!(cut.anchor().is_none());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use interdict_model::{Entity, Name, NameKind, Schema};
 
 use crate::{
     AlertStatus, ApiKeyRecord, AuditEvent, DecisionKind, MASK, NewAlert, NewPassengerRecord,
-    PassengerDataKind, Role, Store, StoreError,
+    PassengerDataKind, Role, ScreeningRecord, Store, StoreError,
 };
 
 /// One named check.
@@ -36,6 +36,8 @@ pub const CHECKS: &[(&str, Check)] = &[
         "retention_and_repersonalisation",
         retention_and_repersonalisation,
     ),
+    ("hash_banks_replace_whole", hash_banks_replace_whole),
+    ("group_commit_of_screenings", group_commit_of_screenings),
 ];
 
 /// Generates one `#[test]` per conformance check, each on a store made by `$make`.
@@ -628,6 +630,53 @@ pub fn hash_banks_replace_whole(store: &dyn Store) {
     assert!(
         store.hash_banks(b.id).unwrap().is_empty(),
         "banks are per organisation"
+    );
+    assert!(store.verify_audit().unwrap().is_intact());
+}
+
+pub fn group_commit_of_screenings(store: &dyn Store) {
+    let a = store.create_organisation("Batch A", T0).unwrap();
+    let b = store.create_organisation("Batch B", T0).unwrap();
+    assert!(store.record_screenings(&[]).unwrap().is_empty());
+    store.append_audit(&event(a.id, "before", &[])).unwrap();
+    let rec = |org: i64, alerts: Vec<NewAlert>, n: usize| ScreeningRecord {
+        org_id: org,
+        created_by: format!("user:{n}"),
+        alerts,
+        audit: event(org, &format!("screen {n}"), &["E1"]),
+    };
+    let batch = vec![
+        rec(a.id, vec![alert("E1"), alert("E2")], 1),
+        rec(b.id, vec![], 2),
+        rec(b.id, vec![alert("E3")], 3),
+        rec(a.id, vec![], 4),
+    ];
+    let ids = store.record_screenings(&batch).unwrap();
+    assert_eq!(
+        ids.iter().map(Vec::len).collect::<Vec<_>>(),
+        vec![2, 0, 1, 0],
+        "alert ids per request, in order"
+    );
+    assert_eq!(store.alert(a.id, ids[0][1]).unwrap().entity_id, "E2");
+    assert_eq!(store.alert(b.id, ids[2][0]).unwrap().created_by, "user:3");
+    assert!(matches!(
+        store.alert(a.id, ids[2][0]),
+        Err(StoreError::NotFound { .. })
+    ));
+    let log = store.audit_records(None, 0, 100).unwrap();
+    assert_eq!(
+        log.iter().map(|r| r.action.as_str()).collect::<Vec<_>>(),
+        vec!["before", "screen 1", "screen 2", "screen 3", "screen 4"],
+        "audit records chained in batch order"
+    );
+    assert_eq!(log[2].org_id, Some(b.id));
+    let v = store.verify_audit().unwrap();
+    assert!(v.is_intact(), "{v:?}");
+    assert_eq!(v.head_seq, 5);
+    let after = store.append_audit(&event(a.id, "after", &[])).unwrap();
+    assert_eq!(
+        (after.seq, after.prev_hash.as_str()),
+        (6, log[4].hash.as_str())
     );
     assert!(store.verify_audit().unwrap().is_intact());
 }

@@ -34,6 +34,9 @@ pub enum StoreError {
         column: &'static str,
         message: String,
     },
+    /// Sealed (encrypted) passenger data cannot be sealed or opened: no key, the wrong key, or altered data.
+    #[error("sealed data: {0}")]
+    Sealing(String),
     /// The database file was written by a newer version of Interdict.
     #[error("database schema version {found} is newer than this build supports ({supported})")]
     SchemaTooNew { found: i64, supported: i64 },

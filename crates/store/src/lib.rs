@@ -3,7 +3,8 @@
 //!
 //! What it keeps: organisations (tenants), users with one [`Role`] each, API keys (argon2 hashes only), watchlists
 //! as versions (an update is written in full, then swapped in atomically), alerts, decisions, cases, passenger
-//! records with retention masking and second-approver re-personalisation, and an append-only audit log in which
+//! records with retention masking (the originals sealed: encrypted at rest, [`sealing`]) and second-approver
+//! re-personalisation, and an append-only audit log in which
 //! every record is chained by SHA-256 to the one before it ([`audit_chain`]).
 //!
 //! ```
@@ -30,15 +31,18 @@ pub mod audit_chain;
 pub mod conformance;
 mod error;
 mod records;
+pub mod sealing;
 mod sqlite;
 mod store;
 
-pub use audit_chain::{AuditEvent, AuditRecord, AuditVerification, BrokenRecord};
+pub use audit_chain::{AuditAnchor, AuditEvent, AuditRecord, AuditVerification, BrokenRecord};
 pub use error::{StoreError, StoreResult};
 pub use records::{
     Alert, AlertStatus, ApiKeyRecord, Case, Decision, DecisionKind, HashBank, ListDiff,
     ListVersion, Millis, NewAlert, NewPassengerRecord, Organisation, PassengerDataKind,
-    PassengerRecord, RepersonalisationRequest, RetentionOutcome, Role, User, now_ms,
+    PassengerRecord, RepersonalisationRequest, RetentionOutcome, Role, ScreeningRecord, User,
+    now_ms,
 };
+pub use sealing::SealingKey;
 pub use sqlite::{MASK, SqliteStore, mask_value};
 pub use store::Store;

@@ -158,6 +158,16 @@ pub struct NewAlert {
     pub explanation: serde_json::Value,
 }
 
+/// One screening request to store: the alerts it raised and its audit event ([`crate::Store::record_screenings`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScreeningRecord {
+    pub org_id: i64,
+    /// How the alerts name who raised them (the audit actor).
+    pub created_by: String,
+    pub alerts: Vec<NewAlert>,
+    pub audit: crate::AuditEvent,
+}
+
 /// A stored alert.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

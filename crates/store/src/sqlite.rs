@@ -1,6 +1,11 @@
 //! The embedded SQLite backend: one file, WAL journal, migrations compiled into the binary and tracked in
 //! `PRAGMA user_version`. One connection behind a mutex serialises writers (SQLite does anyway) and keeps the
 //! audit chain head in memory.
+//!
+//! Masking seals the original personal fields with the store's [`SealingKey`] (a file store needs one:
+//! [`SqliteStore::with_sealing_key`]; an in-memory store makes its own). `secure_delete` is on, and the WAL is
+//! checkpointed and truncated after each retention run, so masked originals and deleted records do not linger in
+//! free pages or old WAL frames of the files.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,11 +16,12 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
 
 use crate::audit_chain::{ChainVerifier, GENESIS_HASH};
+use crate::sealing::SealingKey;
 use crate::{
-    Alert, AlertStatus, ApiKeyRecord, AuditEvent, AuditRecord, AuditVerification, Case, Decision,
-    DecisionKind, HashBank, ListDiff, ListVersion, Millis, NewAlert, NewPassengerRecord,
-    Organisation, PassengerDataKind, PassengerRecord, RepersonalisationRequest, RetentionOutcome,
-    Role, Store, StoreError, StoreResult, User,
+    Alert, AlertStatus, ApiKeyRecord, AuditAnchor, AuditEvent, AuditRecord, AuditVerification,
+    Case, Decision, DecisionKind, HashBank, ListDiff, ListVersion, Millis, NewAlert,
+    NewPassengerRecord, Organisation, PassengerDataKind, PassengerRecord, RepersonalisationRequest,
+    RetentionOutcome, Role, ScreeningRecord, Store, StoreError, StoreResult, User,
 };
 
 /// Schema migrations, applied in order; the database's `user_version` is the number applied.
@@ -31,6 +37,7 @@ pub const MASK: &str = "[masked]";
 #[derive(Debug)]
 pub struct SqliteStore {
     inner: Mutex<Inner>,
+    sealing: Option<SealingKey>,
 }
 
 #[derive(Debug)]
@@ -89,20 +96,83 @@ fn append_audit_tx(
     head: &(i64, String),
     event: &AuditEvent,
 ) -> StoreResult<AuditRecord> {
+    let r = insert_audit_tx(tx, head, event)?;
+    set_audit_head_tx(tx, r.seq, &r.hash)?;
+    Ok(r)
+}
+
+/// Chains `event` after `head` and inserts the record; the caller moves the stored head ([`set_audit_head_tx`])
+/// before committing.
+fn insert_audit_tx(
+    tx: &Transaction<'_>,
+    head: &(i64, String),
+    event: &AuditEvent,
+) -> StoreResult<AuditRecord> {
     let r = AuditRecord::chain(head.0, &head.1, event);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO audit_log (seq, at, org_id, actor, purpose, action, detail, returned, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![r.seq, r.at, r.org_id, r.actor, r.purpose, r.action, r.detail, r.returned, r.prev_hash, r.hash],
     )
+    .and_then(|mut s| {
+        s.execute(params![r.seq, r.at, r.org_id, r.actor, r.purpose, r.action, r.detail, r.returned, r.prev_hash, r.hash])
+    })
     .map_err(StoreError::db("appending an audit record"))?;
-    tx.execute(
+    Ok(r)
+}
+
+fn set_audit_head_tx(tx: &Transaction<'_>, seq: i64, hash: &str) -> StoreResult<()> {
+    tx.prepare_cached(
         "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)
          ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-        params![r.seq, r.hash],
     )
+    .and_then(|mut s| s.execute(params![seq, hash]))
     .map_err(StoreError::db("moving the audit head"))?;
-    Ok(r)
+    Ok(())
+}
+
+fn insert_alerts_tx(
+    tx: &Transaction<'_>,
+    org_id: i64,
+    created_by: &str,
+    at: Millis,
+    alerts: &[NewAlert],
+) -> StoreResult<Vec<i64>> {
+    let mut ids = Vec::with_capacity(alerts.len());
+    if alerts.is_empty() {
+        return Ok(ids);
+    }
+    let mut insert = tx
+        .prepare_cached(
+            "INSERT INTO alerts (org_id, created_at, created_by, query_id, query, entity_id, caption, score, explanation)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )
+        .map_err(StoreError::db("preparing the alert insert"))?;
+    for a in alerts {
+        insert
+            .execute(params![
+                org_id,
+                at,
+                created_by,
+                a.query_id,
+                json_text(&a.query),
+                a.entity_id,
+                a.caption,
+                a.score,
+                json_text(&a.explanation)
+            ])
+            .map_err(StoreError::db(format!(
+                "storing the alert for {}",
+                a.entity_id
+            )))?;
+        ids.push(tx.last_insert_rowid());
+    }
+    Ok(ids)
+}
+
+/// Copies the WAL into the database and empties it, so old page images (with masked originals or deleted
+/// records) do not stay in the WAL file. Best effort: readers in progress can keep frames a little longer.
+fn truncate_wal(conn: &Connection) {
+    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
 }
 
 impl SqliteStore {
@@ -124,7 +194,9 @@ impl SqliteStore {
     pub fn open_in_memory() -> StoreResult<SqliteStore> {
         let conn = Connection::open_in_memory()
             .map_err(StoreError::db("opening an in-memory database"))?;
-        Self::from_connection(conn, false)
+        let mut store = Self::from_connection(conn, false)?;
+        store.sealing = Some(SealingKey::generate());
+        Ok(store)
     }
 
     fn from_connection(mut conn: Connection, wal: bool) -> StoreResult<SqliteStore> {
@@ -138,6 +210,9 @@ impl SqliteStore {
             .map_err(StoreError::db("setting synchronous"))?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(StoreError::db("enabling foreign keys"))?;
+        // Deleted content (masked originals, deleted records) is overwritten, not left in free pages.
+        conn.pragma_update(None, "secure_delete", "ON")
+            .map_err(StoreError::db("enabling secure_delete"))?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(StoreError::db("setting busy timeout"))?;
         let version: i64 = conn
@@ -170,6 +245,78 @@ impl SqliteStore {
             .unwrap_or((0, GENESIS_HASH.to_string()));
         Ok(SqliteStore {
             inner: Mutex::new(Inner { conn, head }),
+            sealing: None,
+        })
+    }
+
+    /// Uses `key` to seal the originals of masked passenger records. Refuses a key other than the one the
+    /// database's sealed values were sealed with, and seals any originals still stored in plaintext (databases
+    /// written before sealing existed), removing the plaintext from the files.
+    ///
+    /// # Errors
+    /// [`StoreError::Sealing`] for a different key than the stored values' one; database failures.
+    pub fn with_sealing_key(mut self, key: SealingKey) -> StoreResult<SqliteStore> {
+        let sealed_plaintext = {
+            let mut inner = self.lock();
+            let tx = inner
+                .conn
+                .transaction()
+                .map_err(StoreError::db("checking sealed passenger data"))?;
+            let ids: Vec<String> = tx
+                .prepare(
+                    "SELECT DISTINCT hex(substr(sealed, 5, 8)) FROM passenger_records WHERE typeof(sealed) = 'blob'",
+                )
+                .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
+                .map_err(StoreError::db("checking sealed passenger data"))?;
+            if let Some(other) = ids.iter().find(|id| !id.eq_ignore_ascii_case(&key.id())) {
+                return Err(StoreError::Sealing(format!(
+                    "the database holds passenger data sealed with key {}, but the configured key is {}",
+                    other.to_lowercase(),
+                    key.id()
+                )));
+            }
+            let legacy: Vec<(i64, i64, String)> = tx
+                .prepare("SELECT id, org_id, sealed FROM passenger_records WHERE typeof(sealed) = 'text'")
+                .and_then(|mut st| st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
+                .map_err(StoreError::db("reading plaintext originals"))?;
+            for (id, org_id, text) in &legacy {
+                tx.execute(
+                    "UPDATE passenger_records SET sealed = ?2 WHERE id = ?1",
+                    params![id, key.seal(*org_id, *id, text.as_bytes())],
+                )
+                .map_err(StoreError::db(format!("sealing passenger record {id}")))?;
+            }
+            tx.commit()
+                .map_err(StoreError::db("committing sealed originals"))?;
+            if !legacy.is_empty() {
+                truncate_wal(&inner.conn);
+            }
+            legacy.len()
+        };
+        let _ = sealed_plaintext;
+        self.sealing = Some(key);
+        Ok(self)
+    }
+
+    /// Makes every commit wait for the disk (`synchronous = FULL`): a committed transaction (an answered request)
+    /// then survives an operating-system crash or power loss too, not only a crash of the process, at the cost of
+    /// one fsync per transaction (shared by all requests of a group commit).
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] when the setting cannot be applied.
+    pub fn with_full_sync(self) -> StoreResult<SqliteStore> {
+        self.lock()
+            .conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(StoreError::db("setting synchronous = FULL"))?;
+        Ok(self)
+    }
+
+    fn sealing_key(&self) -> StoreResult<&SealingKey> {
+        self.sealing.as_ref().ok_or_else(|| {
+            StoreError::Sealing(
+                "no sealing key is configured, so masked originals can be neither sealed nor opened".into(),
+            )
         })
     }
 
@@ -367,6 +514,13 @@ fn read_case(conn: &Connection, org_id: i64, case_id: i64) -> StoreResult<Case> 
     })
 }
 
+/// The stored original of a masked record: sealed, or plaintext in databases written before sealing.
+#[derive(Debug)]
+enum Original {
+    Sealed(Vec<u8>),
+    Plaintext(String),
+}
+
 type PassengerRow = (
     i64,
     i64,
@@ -374,10 +528,19 @@ type PassengerRow = (
     i64,
     String,
     Option<String>,
-    Option<String>,
+    Option<Original>,
     Option<i64>,
     String,
 );
+
+fn original_column(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<Original>> {
+    use rusqlite::types::ValueRef;
+    Ok(match r.get_ref(i)? {
+        ValueRef::Blob(b) => Some(Original::Sealed(b.to_vec())),
+        ValueRef::Text(t) => Some(Original::Plaintext(String::from_utf8_lossy(t).into_owned())),
+        _ => None,
+    })
+}
 
 fn read_passenger_row(conn: &Connection, org_id: i64, record_id: i64) -> StoreResult<PassengerRow> {
     conn.query_row(
@@ -392,7 +555,7 @@ fn read_passenger_row(conn: &Connection, org_id: i64, record_id: i64) -> StoreRe
                 r.get(3)?,
                 r.get(4)?,
                 r.get(5)?,
-                r.get(6)?,
+                original_column(r, 6)?,
                 r.get(7)?,
                 r.get(8)?,
             ))
@@ -406,9 +569,31 @@ fn read_passenger_row(conn: &Connection, org_id: i64, record_id: i64) -> StoreRe
     })
 }
 
-fn passenger_record_from(t: PassengerRow, original: bool) -> StoreResult<PassengerRecord> {
+/// The record as stored; with `original`, the personal fields as they were before masking (opened with `key`).
+fn passenger_record_from(
+    t: PassengerRow,
+    original: Option<Option<&SealingKey>>,
+) -> StoreResult<PassengerRecord> {
     let personal = match (original, &t.5, &t.6) {
-        (true, _, Some(sealed)) => parse_json("passenger_records", t.0, "sealed", sealed)?,
+        (Some(key), _, Some(Original::Sealed(sealed))) => {
+            let key = key.ok_or_else(|| {
+                StoreError::Sealing(format!(
+                    "passenger record {} is sealed and no sealing key is configured",
+                    t.0
+                ))
+            })?;
+            let text = key.open(t.1, t.0, sealed)?;
+            let text = String::from_utf8(text).map_err(|e| StoreError::Corrupt {
+                table: "passenger_records",
+                row: t.0.to_string(),
+                column: "sealed",
+                message: e.to_string(),
+            })?;
+            parse_json("passenger_records", t.0, "sealed", &text)?
+        }
+        (Some(_), _, Some(Original::Plaintext(text))) => {
+            parse_json("passenger_records", t.0, "sealed", text)?
+        }
         (_, Some(p), _) => parse_json("passenger_records", t.0, "personal", p)?,
         _ => serde_json::Value::Null,
     };
@@ -780,43 +965,33 @@ impl Store for SqliteStore {
         })
     }
 
-    fn record_screening(
-        &self,
-        org_id: i64,
-        created_by: &str,
-        alerts: &[NewAlert],
-        audit: &AuditEvent,
-    ) -> StoreResult<Vec<i64>> {
-        let (ids, _) = self.write("recording a screening", Some(audit), |tx| {
-            let mut ids = Vec::with_capacity(alerts.len());
-            if alerts.is_empty() {
-                return Ok(ids);
-            }
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT INTO alerts (org_id, created_at, created_by, query_id, query, entity_id, caption, score, explanation)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                )
-                .map_err(StoreError::db("preparing the alert insert"))?;
-            for a in alerts {
-                insert
-                    .execute(params![
-                        org_id,
-                        audit.at,
-                        created_by,
-                        a.query_id,
-                        json_text(&a.query),
-                        a.entity_id,
-                        a.caption,
-                        a.score,
-                        json_text(&a.explanation)
-                    ])
-                    .map_err(StoreError::db(format!("storing the alert for {}", a.entity_id)))?;
-                ids.push(tx.last_insert_rowid());
-            }
-            Ok(ids)
-        })?;
-        Ok(ids)
+    fn record_screenings(&self, batch: &[ScreeningRecord]) -> StoreResult<Vec<Vec<i64>>> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut inner = self.lock();
+        let mut head = inner.head.clone();
+        let tx = inner
+            .conn
+            .transaction()
+            .map_err(StoreError::db("starting to record screenings"))?;
+        let mut out = Vec::with_capacity(batch.len());
+        for r in batch {
+            out.push(insert_alerts_tx(
+                &tx,
+                r.org_id,
+                &r.created_by,
+                r.audit.at,
+                &r.alerts,
+            )?);
+            let record = insert_audit_tx(&tx, &head, &r.audit)?;
+            head = (record.seq, record.hash);
+        }
+        set_audit_head_tx(&tx, head.0, &head.1)?;
+        tx.commit()
+            .map_err(StoreError::db("committing recorded screenings"))?;
+        inner.head = head;
+        Ok(out)
     }
 
     fn alerts(
@@ -1004,7 +1179,7 @@ impl Store for SqliteStore {
     }
 
     fn passenger_record(&self, org_id: i64, record_id: i64) -> StoreResult<PassengerRecord> {
-        self.read(|c| passenger_record_from(read_passenger_row(c, org_id, record_id)?, false))
+        self.read(|c| passenger_record_from(read_passenger_row(c, org_id, record_id)?, None))
     }
 
     fn apply_retention(
@@ -1037,12 +1212,17 @@ impl Store for SqliteStore {
              WHERE kind = ?1 AND received_at < ?2 AND received_at >= ?3 AND masked_at IS NULL ORDER BY id",
             params![kind.as_str(), mask_before, delete_before],
         )?;
+        let key = if to_mask.is_empty() {
+            None
+        } else {
+            Some(self.sealing_key()?)
+        };
         for id in &to_mask {
-            let personal: Option<String> = tx
+            let (org_id, personal): (i64, Option<String>) = tx
                 .query_row(
-                    "SELECT personal FROM passenger_records WHERE id = ?1",
+                    "SELECT org_id, personal FROM passenger_records WHERE id = ?1",
                     [id],
-                    |r| r.get(0),
+                    |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .map_err(StoreError::db("reading a record to mask"))?;
             let original = parse_json(
@@ -1051,9 +1231,12 @@ impl Store for SqliteStore {
                 "personal",
                 personal.as_deref().unwrap_or("null"),
             )?;
+            let sealed = key
+                .map(|k| k.seal(org_id, *id, json_text(&original).as_bytes()))
+                .unwrap_or_default();
             tx.execute(
                 "UPDATE passenger_records SET personal = ?2, sealed = ?3, masked_at = ?4 WHERE id = ?1",
-                params![id, json_text(&mask_value(&original)), json_text(&original), at],
+                params![id, json_text(&mask_value(&original)), sealed, at],
             )
             .map_err(StoreError::db(format!("masking passenger record {id}")))?;
         }
@@ -1088,6 +1271,9 @@ impl Store for SqliteStore {
         tx.commit()
             .map_err(StoreError::db("committing retention"))?;
         inner.head = (record.seq, record.hash);
+        if outcome.masked + outcome.deleted > 0 {
+            truncate_wal(&inner.conn);
+        }
         Ok(outcome)
     }
 
@@ -1163,7 +1349,10 @@ impl Store for SqliteStore {
                     "request {request_id} has not been approved by a second user"
                 )));
             }
-            passenger_record_from(read_passenger_row(tx, org_id, req.record_id)?, true)
+            passenger_record_from(
+                read_passenger_row(tx, org_id, req.record_id)?,
+                Some(self.sealing.as_ref()),
+            )
         })?;
         Ok(record)
     }
@@ -1243,13 +1432,16 @@ impl Store for SqliteStore {
         })
     }
 
-    fn verify_audit(&self) -> StoreResult<AuditVerification> {
+    fn verify_audit_against(&self, anchor: Option<&AuditAnchor>) -> StoreResult<AuditVerification> {
         self.read(|c| {
             let head: Option<(i64, String)> = c
                 .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()
                 .map_err(StoreError::db("reading the audit head"))?;
-            let mut verifier = ChainVerifier::default();
+            let mut verifier = anchor
+                .cloned()
+                .map(ChainVerifier::with_anchor)
+                .unwrap_or_default();
             // Stored order is rowid order: reordering rows (rewriting seq values) or deleting them shows up here.
             let mut stmt = c
                 .prepare("SELECT seq, at, org_id, actor, purpose, action, detail, returned, prev_hash, hash FROM audit_log ORDER BY rowid")

@@ -4,10 +4,10 @@
 use interdict_model::Entity;
 
 use crate::{
-    Alert, AlertStatus, ApiKeyRecord, AuditEvent, AuditRecord, AuditVerification, Case, Decision,
-    DecisionKind, HashBank, ListDiff, ListVersion, Millis, NewAlert, NewPassengerRecord,
-    Organisation, PassengerDataKind, PassengerRecord, RepersonalisationRequest, RetentionOutcome,
-    Role, StoreResult, User,
+    Alert, AlertStatus, ApiKeyRecord, AuditAnchor, AuditEvent, AuditRecord, AuditVerification,
+    Case, Decision, DecisionKind, HashBank, ListDiff, ListVersion, Millis, NewAlert,
+    NewPassengerRecord, Organisation, PassengerDataKind, PassengerRecord, RepersonalisationRequest,
+    RetentionOutcome, Role, ScreeningRecord, StoreResult, User,
 };
 
 /// Persistent state of an Interdict deployment. Every method scoped by `org_id` refuses (with
@@ -57,7 +57,19 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         created_by: &str,
         alerts: &[NewAlert],
         audit: &AuditEvent,
-    ) -> StoreResult<Vec<i64>>;
+    ) -> StoreResult<Vec<i64>> {
+        let record = ScreeningRecord {
+            org_id,
+            created_by: created_by.to_string(),
+            alerts: alerts.to_vec(),
+            audit: audit.clone(),
+        };
+        let mut ids = self.record_screenings(std::slice::from_ref(&record))?;
+        Ok(ids.pop().unwrap_or_default())
+    }
+    /// Group commit: stores many screening requests (their alerts and audit records) in one transaction, the
+    /// audit records chained in `batch` order. All or nothing. Returns each request's alert ids, in order.
+    fn record_screenings(&self, batch: &[ScreeningRecord]) -> StoreResult<Vec<Vec<i64>>>;
     /// Alerts of the organisation with id > `after_id`, oldest first, optionally of one status.
     fn alerts(
         &self,
@@ -160,5 +172,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         limit: usize,
     ) -> StoreResult<Vec<AuditRecord>>;
     /// Checks the whole chain and names the first broken record.
-    fn verify_audit(&self) -> StoreResult<AuditVerification>;
+    fn verify_audit(&self) -> StoreResult<AuditVerification> {
+        self.verify_audit_against(None)
+    }
+    /// Checks the whole chain and, with an external anchor, that the chain still holds the anchored record with
+    /// its hash (so a truncated or rewritten tail is detected even when the stored head was rewritten too).
+    fn verify_audit_against(&self, anchor: Option<&AuditAnchor>) -> StoreResult<AuditVerification>;
 }

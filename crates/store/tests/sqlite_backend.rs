@@ -64,6 +64,43 @@ fn tampering_with_stored_records_is_detected_and_named() {
 }
 
 #[test]
+fn an_external_anchor_detects_a_truncated_tail_with_a_rewritten_head() {
+    let (_dir, path) = chain_of(8);
+    let anchor = SqliteStore::open(&path)
+        .unwrap()
+        .verify_audit()
+        .unwrap()
+        .anchor()
+        .unwrap();
+    assert_eq!(anchor.seq, 8);
+    // Someone with write access deletes the newest records and moves the stored head back to match.
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "DELETE FROM audit_log WHERE seq > 5;
+             UPDATE audit_head SET seq = 5, hash = (SELECT hash FROM audit_log WHERE seq = 5);",
+        )
+        .unwrap();
+    let store = SqliteStore::open(&path).unwrap();
+    assert!(
+        store.verify_audit().unwrap().is_intact(),
+        "without an anchor the shortened chain looks whole"
+    );
+    let v = store.verify_audit_against(Some(&anchor)).unwrap();
+    let broken = v.first_broken.expect("the anchor detects the truncation");
+    assert_eq!(broken.seq, 6, "{}", broken.reason);
+    assert!(broken.reason.contains("anchor"), "{}", broken.reason);
+    // New records after the anchor keep verifying against it.
+    let (_dir2, path2) = chain_of(3);
+    let store = SqliteStore::open(&path2).unwrap();
+    let anchor = store.verify_audit().unwrap().anchor().unwrap();
+    store.append_audit(&event(10)).unwrap();
+    let v = store.verify_audit_against(Some(&anchor)).unwrap();
+    assert!(v.is_intact(), "{v:?}");
+    assert_eq!(v.head_seq, 4);
+}
+
+#[test]
 fn reopening_keeps_the_chain_going() {
     let (_dir, path) = chain_of(3);
     let store = SqliteStore::open(&path).unwrap();
@@ -167,5 +204,205 @@ mod chain_properties {
             bad.remove(i);
             prop_assert_eq!(verify(&bad, head), Some(i as i64 + 1));
         }
+    }
+}
+
+mod sealing_at_rest {
+    use interdict_store::{
+        AuditEvent, NewPassengerRecord, PassengerDataKind, Role, SealingKey, SqliteStore, Store,
+        StoreError,
+    };
+    use rusqlite::Connection;
+
+    const DAY: i64 = 86_400_000;
+    const NOW: i64 = 1_700_000_000_000;
+    const NAME: &str = "Zebulon Quixotically-Fictional";
+
+    fn event() -> AuditEvent {
+        AuditEvent {
+            at: NOW,
+            org_id: Some(1),
+            actor: "user:test".into(),
+            purpose: "sealing test".into(),
+            action: "test".into(),
+            detail: serde_json::json!({}),
+            returned: vec![],
+        }
+    }
+
+    /// Every byte SQLite keeps for the database: the main file, its WAL and shared-memory index.
+    fn file_bytes(path: &std::path::Path) -> Vec<u8> {
+        let mut all = Vec::new();
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let p = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+            if let Ok(b) = std::fs::read(&p) {
+                all.extend(b);
+            }
+        }
+        all
+    }
+
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    fn retention(store: &SqliteStore, now: i64) -> (u64, u64) {
+        let o = store
+            .apply_retention(
+                PassengerDataKind::Pnr,
+                now - 180 * DAY,
+                now - 5 * 365 * DAY,
+                now,
+            )
+            .unwrap();
+        (o.masked, o.deleted)
+    }
+
+    #[test]
+    fn masked_originals_are_sealed_repersonalised_and_deleted_with_their_ciphertext() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.db");
+        let key = SealingKey::generate();
+        let store = SqliteStore::open(&path)
+            .unwrap()
+            .with_sealing_key(key.clone())
+            .unwrap();
+        let org = store.create_organisation("PIU", NOW).unwrap();
+        let analyst = store
+            .create_user(org.id, "ana", Role::Analyst, NOW)
+            .unwrap();
+        let dpo = store
+            .create_user(org.id, "dpo", Role::DataProtection, NOW)
+            .unwrap();
+        let ids = store
+            .add_passenger_records(
+                org.id,
+                &[NewPassengerRecord {
+                    kind: PassengerDataKind::Pnr,
+                    received_at: NOW - 200 * DAY,
+                    flight: "XX123".into(),
+                    personal: serde_json::json!({"name": NAME, "document_number": "X0000001"}),
+                    other: serde_json::json!({"route": "AAA-BBB"}),
+                }],
+                &event(),
+            )
+            .unwrap();
+        assert!(
+            contains(&file_bytes(&path), NAME.as_bytes()),
+            "the live record is stored"
+        );
+
+        assert_eq!(retention(&store, NOW), (1, 0));
+        let stored = file_bytes(&path);
+        assert!(
+            !contains(&stored, NAME.as_bytes()),
+            "no plaintext name in the files after masking"
+        );
+        assert!(
+            !contains(&stored, b"X0000001"),
+            "no plaintext document number either"
+        );
+        let sealed: Vec<u8> = Connection::open(&path)
+            .unwrap()
+            .query_row(
+                "SELECT sealed FROM passenger_records WHERE id = ?1",
+                [ids[0]],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(SealingKey::key_id_of(&sealed), Some(key.id()));
+
+        // Re-personalisation after the second (data-protection) approver opens the sealed original.
+        let req = store
+            .request_repersonalisation(org.id, ids[0], analyst.id, "case 7", NOW, &event())
+            .unwrap();
+        store
+            .approve_repersonalisation(org.id, req.id, dpo.id, NOW, &event())
+            .unwrap();
+        let full = store
+            .repersonalised_record(org.id, req.id, &event())
+            .unwrap();
+        assert_eq!(full.personal["name"], NAME);
+        drop(store);
+
+        // Another key is refused at start; a keyless store cannot open it either.
+        let wrong = SqliteStore::open(&path)
+            .unwrap()
+            .with_sealing_key(SealingKey::generate());
+        assert!(matches!(wrong, Err(StoreError::Sealing(_))), "{wrong:?}");
+        let keyless = SqliteStore::open(&path).unwrap();
+        assert!(matches!(
+            keyless.repersonalised_record(org.id, req.id, &event()),
+            Err(StoreError::Sealing(_))
+        ));
+        drop(keyless);
+
+        // After the maximum retention the record goes, and its ciphertext with it.
+        let store = SqliteStore::open(&path)
+            .unwrap()
+            .with_sealing_key(key)
+            .unwrap();
+        assert_eq!(retention(&store, NOW + 5 * 365 * DAY), (0, 1));
+        assert!(matches!(
+            store.passenger_record(org.id, ids[0]),
+            Err(StoreError::NotFound { .. })
+        ));
+        let stored = file_bytes(&path);
+        assert!(
+            !contains(&stored, &sealed[sealed.len() - 32..]),
+            "ciphertext removed from the files"
+        );
+        assert!(
+            !contains(&stored, &sealed[..36]),
+            "sealed header and nonce removed too"
+        );
+        assert!(store.verify_audit().unwrap().is_intact());
+    }
+
+    #[test]
+    fn plaintext_originals_of_older_databases_are_sealed_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.db");
+        let store = SqliteStore::open(&path).unwrap();
+        let org = store.create_organisation("PIU", NOW).unwrap();
+        drop(store);
+        let original = serde_json::json!({"name": NAME}).to_string();
+        Connection::open(&path)
+            .unwrap()
+            .execute(
+                "INSERT INTO passenger_records (org_id, kind, received_at, flight, personal, sealed, masked_at, other)
+                 VALUES (?1, 'pnr', 0, 'XX1', '{\"name\":\"[masked]\"}', ?2, 1, '{}')",
+                rusqlite::params![org.id, original],
+            )
+            .unwrap();
+        assert!(contains(&file_bytes(&path), NAME.as_bytes()));
+        let key = SealingKey::generate();
+        let store = SqliteStore::open(&path)
+            .unwrap()
+            .with_sealing_key(key.clone())
+            .unwrap();
+        assert!(
+            !contains(&file_bytes(&path), NAME.as_bytes()),
+            "plaintext original sealed on open"
+        );
+        let ana = store
+            .create_user(org.id, "ana", Role::Analyst, NOW)
+            .unwrap();
+        let dpo = store
+            .create_user(org.id, "dpo", Role::DataProtection, NOW)
+            .unwrap();
+        let req = store
+            .request_repersonalisation(org.id, 1, ana.id, "case 8", NOW, &event())
+            .unwrap();
+        store
+            .approve_repersonalisation(org.id, req.id, dpo.id, NOW, &event())
+            .unwrap();
+        assert_eq!(
+            store
+                .repersonalised_record(org.id, req.id, &event())
+                .unwrap()
+                .personal["name"],
+            NAME
+        );
     }
 }

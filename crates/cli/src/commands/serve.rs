@@ -3,7 +3,12 @@
 //!
 //! Settings come from (later wins): built-in defaults, `--config FILE` (TOML, see `ServerConfig`), environment
 //! variables (`INTERDICT_LISTEN`, `INTERDICT_DATABASE`, `INTERDICT_BODY_LIMIT_BYTES`,
-//! `INTERDICT_REQUEST_TIMEOUT_SECS`, `INTERDICT_RETENTION_INTERVAL_SECS`), then flags.
+//! `INTERDICT_REQUEST_TIMEOUT_SECS`, `INTERDICT_RETENTION_INTERVAL_SECS`, `INTERDICT_WORKER_THREADS`,
+//! `INTERDICT_SEALING_KEY_FILE`, `INTERDICT_FSYNC_COMMITS`), then flags.
+//!
+//! Masked passenger data is sealed with a key kept apart from the database: `INTERDICT_SEALING_KEY` (the key, 64
+//! hex digits), else the file `sealing_key_file` (default: the database path + `.sealing-key`), generated on
+//! first run with a warning to keep a copy elsewhere.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,7 +16,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use interdict_server::{AppState, ServerConfig, bootstrap};
-use interdict_store::{SqliteStore, Store};
+use interdict_store::{SealingKey, SqliteStore, Store};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -80,6 +85,11 @@ fn config_from(args: &Args) -> anyhow::Result<ServeConfig> {
         "INTERDICT_RETENTION_INTERVAL_SECS",
         &mut server.retention.interval_secs,
     )?;
+    env_override("INTERDICT_WORKER_THREADS", &mut server.worker_threads)?;
+    env_override("INTERDICT_FSYNC_COMMITS", &mut server.fsync_commits)?;
+    if let Ok(v) = std::env::var("INTERDICT_SEALING_KEY_FILE") {
+        server.sealing_key_file = Some(PathBuf::from(v));
+    }
     if let Some(l) = &args.listen {
         server.listen = l.clone();
     }
@@ -119,6 +129,41 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
+/// Gives the store its sealing key: from `INTERDICT_SEALING_KEY`, else from the key file, else a new key. A new
+/// key is written to the key file before the store seals anything with it, and removed again if the database
+/// already holds data sealed with another key (a lost key file is never silently replaced).
+fn with_sealing_key(store: SqliteStore, config: &ServerConfig) -> anyhow::Result<SqliteStore> {
+    if let Ok(hex) = std::env::var("INTERDICT_SEALING_KEY") {
+        let key =
+            SealingKey::from_hex(&hex).context("environment variable INTERDICT_SEALING_KEY")?;
+        return Ok(store.with_sealing_key(key)?);
+    }
+    let path = config.sealing_key_path();
+    if path.exists() {
+        return Ok(store.with_sealing_key(SealingKey::read(&path)?)?);
+    }
+    let key = SealingKey::generate();
+    key.write_new(&path)?;
+    let store = match store.with_sealing_key(key.clone()) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = std::fs::remove_file(&path);
+            return Err(anyhow::Error::new(e).context(format!(
+                "the sealing key file {} is missing; restore it (or set INTERDICT_SEALING_KEY)",
+                path.display()
+            )));
+        }
+    };
+    eprintln!(
+        "interdict: WARNING: generated a new key sealing masked passenger data: {} (key id {}). Keep a copy apart \
+         from the database (a secrets store or another volume): without it masked originals cannot be \
+         re-personalised, and whoever holds both the key and the database can read them.",
+        path.display(),
+        key.id()
+    );
+    Ok(store)
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.openapi {
         print!("{}", interdict_server::openapi::openapi_json());
@@ -138,9 +183,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         logs.init();
     }
 
-    let store = SqliteStore::open(&config.server.database)
+    let mut store = SqliteStore::open(&config.server.database)
         .with_context(|| format!("opening the database {}", config.server.database.display()))?;
-    let store: Arc<dyn Store> = Arc::new(store);
+    if config.server.fsync_commits {
+        store = store.with_full_sync()?;
+    }
+    let store: Arc<dyn Store> = Arc::new(with_sealing_key(store, &config.server)?);
     let first = bootstrap::ensure_first_admin(
         store.as_ref(),
         &config.server.first_organisation,
@@ -164,7 +212,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         state.indexes.rebuild(store.as_ref(), org.id)?;
     }
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    if config.server.worker_threads > 0 {
+        runtime.worker_threads(config.server.worker_threads);
+    }
+    let runtime = runtime
         .enable_all()
         .build()
         .context("starting the runtime")?;

@@ -1,9 +1,10 @@
-//! `GET /v1/audit` (the organisation's own records) and `GET /v1/audit/verify` (the whole chain), for auditors.
+//! `GET /v1/audit` (the organisation's own records), `GET /v1/audit/verify` (the whole chain, optionally against
+//! an external anchor) and `GET /v1/audit/anchor` (the head to publish elsewhere), for auditors.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use interdict_store::{AuditRecord, AuditVerification, Role};
+use interdict_store::{AuditAnchor, AuditRecord, AuditVerification, Role};
 use serde::Deserialize;
 
 use crate::auth::Principal;
@@ -48,18 +49,67 @@ pub async fn records(
     Ok(Json(records))
 }
 
-/// Checks the whole hash chain and names the first broken record.
-#[utoipa::path(get, path = "/v1/audit/verify", tag = "audit",
+/// An external anchor to verify against (both or neither).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AnchorQuery {
+    /// Sequence number of the anchored record.
+    pub seq: Option<i64>,
+    /// Its hash (64 hex digits), as `GET /v1/audit/anchor` or `interdict audit anchor` gave it.
+    pub hash: Option<String>,
+}
+
+async fn verify_chain(
+    state: &AppState,
+    anchor: Option<AuditAnchor>,
+) -> Result<AuditVerification, ApiError> {
+    let store = std::sync::Arc::clone(&state.store);
+    tokio::task::spawn_blocking(move || store.verify_audit_against(anchor.as_ref()))
+        .await
+        .map_err(|e| ApiError::Internal(format!("verify task: {e}")))?
+        .map_err(ApiError::from)
+}
+
+/// Checks the whole hash chain and names the first broken record. With `seq` and `hash` (an anchor kept
+/// outside the database) it also checks that the chain still holds that record unchanged, which detects a
+/// deleted tail even when the stored head was rewritten.
+#[utoipa::path(get, path = "/v1/audit/verify", tag = "audit", params(AnchorQuery),
     responses((status = 200, body = AuditVerification), (status = "4XX", body = crate::ErrorBody)),
     security(("api_key" = [])))]
 pub async fn verify(
     who: Principal,
     State(state): State<AppState>,
+    QueryParams(q): QueryParams<AnchorQuery>,
 ) -> Result<Json<AuditVerification>, ApiError> {
     who.require(AUDITORS)?;
-    let store = std::sync::Arc::clone(&state.store);
-    let v = tokio::task::spawn_blocking(move || store.verify_audit())
-        .await
-        .map_err(|e| ApiError::Internal(format!("verify task: {e}")))??;
-    Ok(Json(v))
+    let anchor = match (q.seq, q.hash) {
+        (None, None) => None,
+        (Some(seq), Some(hash)) if seq >= 0 && hash.len() == 64 => Some(AuditAnchor { seq, hash }),
+        _ => {
+            return Err(ApiError::invalid(
+                "an anchor needs both seq (>= 0) and hash (64 hex digits)",
+            ));
+        }
+    };
+    Ok(Json(verify_chain(&state, anchor).await?))
+}
+
+/// The anchor of the verified chain (the newest record's sequence number and hash), to publish or keep outside
+/// the database; a broken chain is not anchored (`conflict`, naming the first broken record).
+#[utoipa::path(get, path = "/v1/audit/anchor", tag = "audit",
+    responses((status = 200, body = AuditAnchor), (status = "4XX", body = crate::ErrorBody)),
+    security(("api_key" = [])))]
+pub async fn anchor(
+    who: Principal,
+    State(state): State<AppState>,
+) -> Result<Json<AuditAnchor>, ApiError> {
+    who.require(AUDITORS)?;
+    let v = verify_chain(&state, None).await?;
+    match (v.anchor(), v.first_broken) {
+        (Some(a), _) => Ok(Json(a)),
+        (None, b) => Err(ApiError::Conflict(format!(
+            "the audit chain is broken{}; not anchored",
+            b.map(|b| format!(" at record {}: {}", b.seq, b.reason))
+                .unwrap_or_default()
+        ))),
+    }
 }

@@ -7,8 +7,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use interdict_model::Entity;
-use interdict_screen::ScreenMatch;
-use interdict_store::{AuditEvent, NewAlert, Role, now_ms};
+use interdict_screen::{Explanation, ScreenMatch};
+use interdict_store::{AuditEvent, NewAlert, Role, ScreeningRecord, now_ms};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Principal, require_purpose};
@@ -40,7 +40,9 @@ pub struct ScreenResult {
     pub is_match: bool,
     pub caption: String,
     pub datasets: Vec<String>,
-    pub explanation: serde_json::Value,
+    /// Why the entry scored what it did: the name parts aligned and how, and the evidence for and against.
+    #[schema(value_type = Value)]
+    pub explanation: Explanation,
 }
 
 /// The results of one query, and the alerts raised for its matches.
@@ -58,16 +60,15 @@ pub struct ScreenResponse {
     pub lists: Vec<ListRef>,
 }
 
-fn to_result(m: &ScreenMatch) -> Result<ScreenResult, ApiError> {
-    Ok(ScreenResult {
-        id: m.id.clone(),
+fn to_result(m: ScreenMatch) -> ScreenResult {
+    ScreenResult {
+        id: m.id,
         score: m.score,
         is_match: m.is_match,
-        caption: m.caption.clone(),
-        datasets: m.datasets.clone(),
-        explanation: serde_json::to_value(&m.explanation)
-            .map_err(|e| ApiError::Internal(format!("explanation of {}: {e}", m.id)))?,
-    })
+        caption: m.caption,
+        datasets: m.datasets,
+        explanation: m.explanation,
+    }
 }
 
 struct Screened {
@@ -77,10 +78,22 @@ struct Screened {
     index: std::sync::Arc<crate::screening::OrgIndex>,
 }
 
+/// Screened queries whose alerts and audit record are not stored yet.
+struct Unrecorded {
+    queries: Vec<(String, serde_json::Value, Vec<ScreenMatch>)>,
+    /// The query (by position) each alert of `record` belongs to.
+    alert_queries: Vec<usize>,
+    record: ScreeningRecord,
+    lists: Vec<ListRef>,
+    index: std::sync::Arc<crate::screening::OrgIndex>,
+}
+
 /// Batches up to this size are screened on the request's task; larger ones on the blocking pool, so that a big
 /// batch does not stall the runtime's worker threads.
 const INLINE_QUERIES: usize = 4;
 
+/// Screens, then stores the alerts for matches and the audit record through the recorder (group commit); the
+/// results are returned only once both are committed.
 async fn screen_off_runtime(
     state: &AppState,
     who: &Principal,
@@ -90,8 +103,8 @@ async fn screen_off_runtime(
     params: ScreenParams,
     dataset: Option<String>,
 ) -> Result<Screened, ApiError> {
-    if raw.len() <= INLINE_QUERIES {
-        return screen_and_record(
+    let screened = if raw.len() <= INLINE_QUERIES {
+        screen_queries(
             state,
             who,
             purpose,
@@ -99,26 +112,54 @@ async fn screen_off_runtime(
             raw,
             params,
             dataset.as_deref(),
-        );
+        )?
+    } else {
+        let (state, who) = (state.clone(), who.clone());
+        tokio::task::spawn_blocking(move || {
+            screen_queries(
+                &state,
+                &who,
+                purpose,
+                &endpoint,
+                raw,
+                params,
+                dataset.as_deref(),
+            )
+        })
+        .await
+        .map_err(|e| ApiError::Internal(format!("screening task: {e}")))??
+    };
+    let Unrecorded {
+        queries,
+        alert_queries,
+        record,
+        lists,
+        index,
+    } = screened;
+    let raised = record.alerts.len() as u64;
+    let ids = state.recorder.record(record).await?;
+    let mut alert_ids = vec![Vec::new(); queries.len()];
+    for (q, id) in alert_queries.into_iter().zip(ids) {
+        alert_ids[q].push(id);
     }
-    let (state, who) = (state.clone(), who.clone());
-    tokio::task::spawn_blocking(move || {
-        screen_and_record(
-            &state,
-            &who,
-            purpose,
-            &endpoint,
-            raw,
-            params,
-            dataset.as_deref(),
-        )
+    state
+        .metrics
+        .screened_queries
+        .fetch_add(queries.len() as u64, Ordering::Relaxed);
+    state
+        .metrics
+        .alerts_raised
+        .fetch_add(raised, Ordering::Relaxed);
+    Ok(Screened {
+        queries,
+        alert_ids,
+        lists,
+        index,
     })
-    .await
-    .map_err(|e| ApiError::Internal(format!("screening task: {e}")))?
 }
 
-/// Screens, stores alerts for matches and the audit record, in one store transaction.
-fn screen_and_record(
+/// Screens the queries and prepares the alerts for matches and the audit record (stored by the caller).
+fn screen_queries(
     state: &AppState,
     who: &Principal,
     purpose: String,
@@ -126,7 +167,7 @@ fn screen_and_record(
     raw: Vec<serde_json::Value>,
     params: ScreenParams,
     dataset: Option<&str>,
-) -> Result<Screened, ApiError> {
+) -> Result<Unrecorded, ApiError> {
     if raw.is_empty() {
         return Err(ApiError::invalid("queries must not be empty"));
     }
@@ -148,6 +189,7 @@ fn screen_and_record(
         |m: &ScreenMatch| whole_list || dataset.is_some_and(|d| m.datasets.iter().any(|x| x == d));
     let mut queries = Vec::with_capacity(raw.len());
     let mut alerts = Vec::new();
+    let mut alert_queries = Vec::new();
     let mut returned = Vec::new();
     for (i, (value, entity)) in raw.into_iter().zip(&entities).enumerate() {
         let id = query_id(i + 1, &value);
@@ -158,25 +200,24 @@ fn screen_and_record(
         for m in &matches {
             returned.push(m.id.clone());
             if m.is_match {
-                alerts.push((
-                    i,
-                    NewAlert {
-                        query_id: id.clone(),
-                        query: value.clone(),
-                        entity_id: m.id.clone(),
-                        caption: m.caption.clone(),
-                        score: m.score,
-                        explanation: serde_json::to_value(&m.explanation).unwrap_or_default(),
-                    },
-                ));
+                alert_queries.push(i);
+                alerts.push(NewAlert {
+                    query_id: id.clone(),
+                    query: value.clone(),
+                    entity_id: m.id.clone(),
+                    caption: m.caption.clone(),
+                    score: m.score,
+                    explanation: serde_json::to_value(&m.explanation).unwrap_or_default(),
+                });
             }
         }
         queries.push((id, value, matches));
     }
+    let actor = who.actor();
     let event = AuditEvent {
         at: now_ms(),
         org_id: Some(who.org_id()),
-        actor: who.actor(),
+        actor: actor.clone(),
         purpose,
         action: "screen".into(),
         detail: serde_json::json!({
@@ -186,25 +227,15 @@ fn screen_and_record(
         }),
         returned,
     };
-    let new_alerts: Vec<NewAlert> = alerts.iter().map(|(_, a)| a.clone()).collect();
-    let ids = state
-        .store
-        .record_screening(who.org_id(), &who.actor(), &new_alerts, &event)?;
-    let mut alert_ids = vec![Vec::new(); queries.len()];
-    for ((q, _), id) in alerts.iter().zip(ids) {
-        alert_ids[*q].push(id);
-    }
-    state
-        .metrics
-        .screened_queries
-        .fetch_add(queries.len() as u64, Ordering::Relaxed);
-    state
-        .metrics
-        .alerts_raised
-        .fetch_add(new_alerts.len() as u64, Ordering::Relaxed);
-    Ok(Screened {
+    Ok(Unrecorded {
         queries,
-        alert_ids,
+        alert_queries,
+        record: ScreeningRecord {
+            org_id: who.org_id(),
+            created_by: actor,
+            alerts,
+            audit: event,
+        },
         lists: index.lists.clone(),
         index,
     })
@@ -238,10 +269,10 @@ pub async fn screen_batch(
     )
     .await?;
     let mut results = Vec::with_capacity(s.queries.len());
-    for ((id, _, matches), alert_ids) in s.queries.iter().zip(s.alert_ids) {
+    for ((id, _, matches), alert_ids) in s.queries.into_iter().zip(s.alert_ids) {
         results.push(QueryResults {
-            id: id.clone(),
-            results: matches.iter().map(to_result).collect::<Result<_, _>>()?,
+            id,
+            results: matches.into_iter().map(to_result).collect(),
             alert_ids,
         });
     }
