@@ -25,12 +25,24 @@ curl -sf -o /dev/null -H "Authorization: Bearer $admin" --data-binary "@$data/li
   "http://127.0.0.1:$port/v1/lists/un_sc"
 python3 "$here/make_bodies.py" "$data" "$work/bodies.jsonl"
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }  # server user + system time, clock ticks
 echo "server RSS before warm-up: $(rss) KiB"
 BODIES="$work/bodies.jsonl" KEY="$analyst" wrk -t1 -c"$conns" -d5s -s "$here/screen.lua" "http://127.0.0.1:$port" >/dev/null
 echo "server RSS after 5 s warm-up: $(rss) KiB"
+"$bin" audit anchor --db "$work/load.db" --append "$work/anchors.jsonl" >/dev/null
+echo "load before the run: $(uptime)"
+ticks_before=$(cpu_ticks)
 BODIES="$work/bodies.jsonl" KEY="$analyst" wrk -t1 -c"$conns" -d"${duration}s" --latency -s "$here/screen.lua" \
-  "http://127.0.0.1:$port"
+  "http://127.0.0.1:$port" | tee "$work/wrk.out" &
+wrk_pid=$!
+sleep $((duration / 2)); echo "load mid-run: $(uptime)"
+wait "$wrk_pid"
+ticks_after=$(cpu_ticks)
 echo "server RSS after ${duration} s: $(rss) KiB"
+requests=$(awk '/requests in/ {print $1}' "$work/wrk.out")
+hz=$(getconf CLK_TCK)
+echo "server CPU: $(( (ticks_after - ticks_before) * 1000 / hz )) ms for $requests requests" \
+  "($(( (ticks_after - ticks_before) * 1000000 / hz / (requests > 0 ? requests : 1) )) us per request)"
 kill -TERM "$server"; wait "$server" || true
-"$bin" audit verify --db "$work/load.db"
+"$bin" audit verify --db "$work/load.db" --anchor "$work/anchors.jsonl"
 rm -rf "$work"
