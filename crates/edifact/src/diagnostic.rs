@@ -1,5 +1,6 @@
 //! Diagnostics: every problem the tokenizer or the envelope checks find, with its position.
 
+use crate::ShortText;
 use serde::Serialize;
 use std::fmt;
 
@@ -70,7 +71,7 @@ pub struct Diagnostic {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segment: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tag: Option<String>,
+    pub tag: Option<ShortText>,
 }
 
 impl Diagnostic {
@@ -86,7 +87,7 @@ impl Diagnostic {
 
     pub fn at_segment(mut self, index: usize, tag: &str) -> Self {
         self.segment = Some(index);
-        self.tag = Some(tag.to_string());
+        self.tag = Some(ShortText::new(tag));
         self
     }
 }

@@ -560,7 +560,7 @@ impl<'a> Tokenizer<'a> {
             );
             if let Some(d) = self.diagnostics.last_mut() {
                 d.segment = Some(self.records.len());
-                d.tag = Some(tag);
+                d.tag = Some(crate::ShortText::new(&tag));
             }
         }
     }

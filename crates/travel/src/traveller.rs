@@ -288,7 +288,7 @@ impl Warning {
             column: d.position.column,
             offset: d.position.offset,
             segment: d.segment,
-            tag: d.tag.clone(),
+            tag: d.tag.as_ref().map(|t| t.to_string()),
         }
     }
 }
