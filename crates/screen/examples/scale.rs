@@ -10,14 +10,11 @@ use interdict_screen::{
 use rayon::prelude::*;
 use std::time::Instant;
 
-fn resident_mib() -> f64 {
+/// Peak (`VmHWM`) or current (`VmRSS`) resident memory of this process.
+fn resident_mib(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(str::to_string)
-        })
+        .and_then(|s| s.lines().find(|l| l.starts_with(field)).map(str::to_string))
         .and_then(|l| {
             l.split_whitespace()
                 .nth(1)
@@ -68,11 +65,12 @@ fn main() {
     let index = b.build();
     let build = t.elapsed();
     println!(
-        "entities {n}, names {}, generate {:.1}s, build {:.1}s, peak resident memory {:.0} MiB",
+        "entities {n}, names {}, generate {:.1}s, build {:.1}s, peak resident memory {:.0} MiB, after build {:.0} MiB",
         index.name_count(),
         gen_time.as_secs_f64(),
         build.as_secs_f64(),
-        resident_mib()
+        resident_mib("VmHWM:"),
+        resident_mib("VmRSS:")
     );
     let options = ScreenOptions::default();
     let t = Instant::now();

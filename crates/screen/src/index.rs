@@ -51,13 +51,47 @@ struct Posting {
     names: u32,
 }
 
+impl Posting {
+    fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+}
+
+/// Postings with more entries than this are large by default: a query reaches the names under them through pair
+/// keys (see `keys::pair_key`) when one common word alone could not make a match.
+pub const DEFAULT_LARGE_POSTING: usize = 2048;
+
+/// Appends sorted `(key, entry)` pairs to `ids`, one posting per key.
+fn append_postings(
+    pairs: &[(Key, u64)],
+    postings: &mut FxHashMap<Key, Posting>,
+    ids: &mut Vec<u64>,
+) {
+    let mut names: Vec<u32> = Vec::new();
+    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+        let start = ids.len();
+        ids.extend(run.iter().map(|&(_, e)| e));
+        names.clear();
+        names.extend(run.iter().map(|&(_, e)| entry_name(e)));
+        names.sort_unstable();
+        names.dedup();
+        postings.insert(
+            run[0].0,
+            Posting {
+                start: start as u32,
+                end: ids.len() as u32,
+                names: names.len() as u32,
+            },
+        );
+    }
+}
+
 /// One indexed name of an entity.
 #[derive(Debug)]
 pub(crate) struct IndexedName {
     pub entity: u32,
     pub kind: NameKind,
     pub prepared: PreparedName,
-    pub weights: Vec<f64>,
 }
 
 /// What bounding needs to know of an indexed name without aligning it, packed so that bounding the many names a
@@ -81,39 +115,31 @@ pub(crate) struct NameSummary {
 }
 
 impl NameSummary {
-    fn of(name: &IndexedName, weights_at: usize) -> Self {
-        let parts = &name.prepared.parts;
+    /// `weights`: the name's part weights, at most [`OVERFLOW_PART`] of them (names are aligned on their
+    /// first 63 parts).
+    fn of(name: &IndexedName, weights: &[f64], weights_at: usize) -> Self {
+        let parts = &name.prepared.parts[..weights.len()];
         let conflicting = parts
             .iter()
-            .zip(&name.weights)
+            .zip(weights)
             .filter(|(p, _)| p.role.can_conflict())
             .map(|(_, w)| *w)
             .sum();
         let conflicting_parts = parts
             .iter()
-            .take(OVERFLOW_PART)
             .enumerate()
             .filter(|(_, p)| p.role.can_conflict())
             .fold(0u64, |m, (j, _)| m | 1 << j);
         NameSummary {
             entity: name.entity,
             weights_at: weights_at as u32,
-            parts: parts.len().min(OVERFLOW_PART) as u8,
+            parts: weights.len() as u8,
             person: name.prepared.class == NameClass::Person,
             kind_weight: name.kind.weight(),
-            total: name.weights.iter().sum(),
+            total: weights.iter().sum(),
             conflicting,
             conflicting_parts,
         }
-    }
-
-    /// Bound weights of a name: in part order, then largest first.
-    fn bound_weights(name: &IndexedName) -> impl Iterator<Item = f64> + '_ {
-        let n = name.weights.len().min(OVERFLOW_PART);
-        let mut descending: Vec<f64> = name.weights.clone();
-        descending.sort_by(|a, b| b.total_cmp(a));
-        descending.truncate(n);
-        name.weights[..n].iter().copied().chain(descending)
     }
 }
 
@@ -122,6 +148,7 @@ impl NameSummary {
 pub struct WatchlistIndexBuilder {
     entities: Vec<Entity>,
     lexicon: Option<Arc<Lexicon>>,
+    large_posting: Option<usize>,
 }
 
 impl WatchlistIndexBuilder {
@@ -133,6 +160,14 @@ impl WatchlistIndexBuilder {
     /// lexicon.
     pub fn lexicon(mut self, lexicon: Arc<Lexicon>) -> Self {
         self.lexicon = Some(lexicon);
+        self
+    }
+
+    /// Postings with more entries than `entries` count as large (default [`DEFAULT_LARGE_POSTING`]): names
+    /// reached only through large keys of common words are found through pair keys. Lower values make queries
+    /// with common words cheaper and the index larger; results are the same.
+    pub fn large_posting(mut self, entries: usize) -> Self {
+        self.large_posting = Some(entries);
         self
     }
 
@@ -158,6 +193,7 @@ impl WatchlistIndexBuilder {
     /// the first occurrence's id lookup; all are indexed.
     pub fn build(self) -> WatchlistIndex {
         let lexicon = self.lexicon;
+        let large_posting = self.large_posting.unwrap_or(DEFAULT_LARGE_POSTING);
         let lex: &Lexicon = lexicon.as_deref().unwrap_or_else(|| Lexicon::builtin());
         let entities = self.entities;
         // Prepare names in parallel: this is the expensive part of building.
@@ -173,7 +209,6 @@ impl WatchlistIndexBuilder {
                         entity: ei as u32,
                         kind: n.kind,
                         prepared: prepare(&n.text, class, lex),
-                        weights: Vec::new(),
                     })
             })
             .collect();
@@ -192,11 +227,15 @@ impl WatchlistIndexBuilder {
             .flat_map_iter(|(ni, n)| {
                 let mut entries: Vec<(Key, u64)> = Vec::with_capacity(24);
                 let mut ks = Vec::with_capacity(16);
+                let mut signed = Vec::with_capacity(16);
                 for (j, p) in n.prepared.parts.iter().enumerate() {
-                    ks.clear();
-                    keys::part_keys(p, &mut ks);
-                    let signature = PartSignature::of(p);
-                    entries.extend(ks.iter().map(|&k| (k, posting_entry(ni, j, signature))));
+                    signed.clear();
+                    keys::part_keys(p, &mut signed);
+                    entries.extend(
+                        signed
+                            .iter()
+                            .map(|&(k, sig)| (k, posting_entry(ni, j, sig))),
+                    );
                 }
                 for i in 0..n.prepared.adjacent.len() {
                     ks.clear();
@@ -212,31 +251,38 @@ impl WatchlistIndexBuilder {
         pairs.par_sort_unstable();
         let mut postings: FxHashMap<Key, Posting> = FxHashMap::default();
         let mut ids: Vec<u64> = Vec::with_capacity(pairs.len());
-        let mut start = 0usize;
-        while start < pairs.len() {
-            let k = pairs[start].0;
-            let mut end = start;
-            let mut distinct = 0u32;
-            let mut last_name = u32::MAX;
-            while end < pairs.len() && pairs[end].0 == k {
-                let entry = pairs[end].1;
-                if entry_name(entry) != last_name {
-                    last_name = entry_name(entry);
-                    distinct += 1;
+        append_postings(&pairs, &mut postings, &mut ids);
+        drop(pairs);
+        // Pair keys: for every two parts of a name that both carry a large key, the pair of those keys.
+        let is_large = |k: &Key| postings.get(k).is_some_and(|p| p.len() > large_posting);
+        let mut pairs: Vec<(Key, u64)> = names
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(ni, n)| {
+                let mut large: Vec<(usize, Key)> = Vec::new();
+                let mut ks = Vec::with_capacity(8);
+                for (j, p) in n.prepared.parts.iter().enumerate() {
+                    ks.clear();
+                    keys::pairable_keys(p, &mut ks);
+                    large.extend(ks.iter().filter(|k| is_large(k)).map(|&k| (j, k)));
                 }
-                ids.push(entry);
-                end += 1;
-            }
-            postings.insert(
-                k,
-                Posting {
-                    start: start as u32,
-                    end: end as u32,
-                    names: distinct,
-                },
-            );
-            start = end;
-        }
+                let mut entries: Vec<(Key, u64)> = Vec::new();
+                for (a, &(ja, ka)) in large.iter().enumerate() {
+                    for &(jb, kb) in &large[a + 1..] {
+                        if ja != jb {
+                            // The entry holds the first part; the second is in the signature bits.
+                            let second = PartSignature(jb.min(OVERFLOW_PART) as u32);
+                            entries.push((keys::pair_key(ka, kb), posting_entry(ni, ja, second)));
+                        }
+                    }
+                }
+                entries.sort_unstable();
+                entries.dedup();
+                entries.into_iter()
+            })
+            .collect();
+        pairs.par_sort_unstable();
+        append_postings(&pairs, &mut postings, &mut ids);
         drop(pairs);
         let mut documents: FxHashMap<Key, Vec<u32>> = FxHashMap::default();
         for (ei, e) in entities.iter().enumerate() {
@@ -255,6 +301,7 @@ impl WatchlistIndexBuilder {
             by_id.entry(e.id.clone()).or_insert(i as u32);
         }
         let mut index = WatchlistIndex {
+            large_posting,
             entities,
             names: Vec::new(),
             summaries: Vec::new(),
@@ -268,17 +315,22 @@ impl WatchlistIndexBuilder {
         };
         let weighted: Vec<Vec<f64>> = names
             .par_iter()
-            .map(|n| interdict_names::part_weights(&n.prepared, &index).to_vec())
+            .map(|n| {
+                let mut w = interdict_names::part_weights(&n.prepared, &index).to_vec();
+                w.truncate(OVERFLOW_PART);
+                w
+            })
             .collect();
-        for (n, w) in names.iter_mut().zip(weighted) {
-            n.weights = w;
-        }
         let mut summaries = Vec::with_capacity(names.len());
         let mut bound_weights = Vec::new();
-        for n in &names {
-            summaries.push(NameSummary::of(n, bound_weights.len()));
-            bound_weights.extend(NameSummary::bound_weights(n));
+        for (n, w) in names.iter().zip(&weighted) {
+            summaries.push(NameSummary::of(n, w, bound_weights.len()));
+            bound_weights.extend_from_slice(w);
+            let mut descending = w.clone();
+            descending.sort_by(|a, b| b.total_cmp(a));
+            bound_weights.extend_from_slice(&descending);
         }
+        drop(weighted);
         index.names = names;
         index.summaries = summaries;
         index.bound_weights = bound_weights;
@@ -290,11 +342,12 @@ impl WatchlistIndexBuilder {
 /// `Send + Sync` and every query method takes `&self`.
 #[derive(Debug)]
 pub struct WatchlistIndex {
+    large_posting: usize,
     pub(crate) entities: Vec<Entity>,
     pub(crate) names: Vec<IndexedName>,
     /// Per name, what bounding needs (parallel to `names`).
     pub(crate) summaries: Vec<NameSummary>,
-    /// Part weights of every name for bounding (see [`NameSummary`]).
+    /// Part weights of every name, for scoring and bounding (see [`NameSummary`]).
     pub(crate) bound_weights: Vec<f64>,
     postings: FxHashMap<Key, Posting>,
     ids: Vec<u64>,
@@ -352,6 +405,13 @@ impl WatchlistIndex {
             &self.bound_weights[at..at + n],
             &self.bound_weights[at + n..at + 2 * n],
         )
+    }
+
+    /// Whether the posting under `key` is large (see [`WatchlistIndexBuilder::large_posting`]).
+    pub(crate) fn is_large(&self, key: Key) -> bool {
+        self.postings
+            .get(&key)
+            .is_some_and(|p| p.len() > self.large_posting)
     }
 
     /// Number of distinct names posted under `key`.

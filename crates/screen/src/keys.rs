@@ -38,11 +38,26 @@ pub(crate) fn text_key(text: &str) -> Key {
 pub(crate) enum Check {
     /// Every hit counts (same text, same lexicon group, same skeleton, initials, joined parts).
     None,
-    /// The parts must be at most one text edit apart (`E` family).
-    OneEdit,
+    /// The parts must be at most one text edit apart (`E` family): the probe is the query text with the byte
+    /// `deleted` removed at `at` ([`WHOLE`] when nothing is removed); see [`PartSignature::admits`].
+    OneEdit { at: u8, deleted: u8 },
     /// The parts must be at most two text edits apart, or one of them a vowel-less transliteration
     /// (skeleton-deletion families).
     TwoEdits,
+}
+
+/// The position of a deletion standing for "no byte removed".
+pub(crate) const WHOLE: u8 = 31;
+
+impl Check {
+    /// Order of leniency (for keeping the most lenient of duplicate probes).
+    pub fn rank(self) -> u8 {
+        match self {
+            Check::None => 0,
+            Check::TwoEdits => 1,
+            Check::OneEdit { .. } => 2,
+        }
+    }
 }
 
 /// A part's text length, letter set and abjad flag, packed in 32 bits: a lower bound of the edit distance
@@ -55,6 +70,13 @@ impl PartSignature {
     const LETTER_BITS: u32 = 26;
     const LENGTH_SHIFT: u32 = 26;
     const ABJAD_BIT: u32 = 1 << 31;
+
+    /// The signature of an `E` entry: the part's abjad flag and length, and where a byte was deleted from its
+    /// text to make the key, and which byte ([`WHOLE`]: none).
+    pub fn deletion(part: &Part, at: u8, deleted: u8) -> Self {
+        let prefix = Self::of(part).0 & !((1 << Self::LETTER_BITS) - 1);
+        PartSignature(prefix | (deleted as u32) << 5 | at as u32)
+    }
 
     pub fn of(part: &Part) -> Self {
         // Bytes outside a-z share the letter bits: collisions only shrink the set difference, so the bound holds.
@@ -88,7 +110,7 @@ impl PartSignature {
         };
         match check {
             Check::None => smallvec![(0, 63)],
-            Check::OneEdit => smallvec![around(false, 1), around(true, 1)],
+            Check::OneEdit { .. } => smallvec![around(false, 1), around(true, 1)],
             Check::TwoEdits => {
                 smallvec![
                     around(self.abjad(), 2),
@@ -103,11 +125,22 @@ impl PartSignature {
         self.0 >> Self::LENGTH_SHIFT
     }
 
-    /// Whether two parts with these signatures can pass `check`.
+    /// Whether two parts with these signatures can pass `check`. For `OneEdit`, `other` is an `E` entry's
+    /// signature ([`Self::deletion`]): two texts that share a one-byte deletion are one edit apart exactly when
+    /// the deletions are at the same place (a substitution), one side deleted nothing (an insertion), or they
+    /// are neighbours removing the same byte (a transposition).
     pub fn admits(self, other: PartSignature, check: Check) -> bool {
         let edits = match check {
             Check::None => return true,
-            Check::OneEdit => 1,
+            Check::OneEdit { at, deleted } => {
+                let other_at = (other.0 & 31) as u8;
+                let other_deleted = ((other.0 >> 5) & 0xff) as u8;
+                return self.length().abs_diff(other.length()) <= 1
+                    && (at == WHOLE
+                        || other_at == WHOLE
+                        || at == other_at
+                        || (at.abs_diff(other_at) == 1 && deleted == other_deleted));
+            }
             Check::TwoEdits => {
                 if (self.0 ^ other.0) & Self::ABJAD_BIT != 0 {
                     return true;
@@ -128,7 +161,7 @@ fn skeleton_keys(skeleton: &str, out: &mut Vec<Key>) {
         return;
     }
     out.push(key(b'S', b));
-    for_each_deletion(b, 4, |d| out.push(key(b'D', d)));
+    for_each_deletion(b, 4, |_, _, d| out.push(key(b'D', d)));
 }
 
 fn skeleton_probes(skeleton: &str, out: &mut Vec<(Key, Check)>) {
@@ -142,14 +175,15 @@ fn skeleton_probes(skeleton: &str, out: &mut Vec<(Key, Check)>) {
         // The candidate's skeleton is one class longer (at least four).
         out.push((key(b'D', b), Check::TwoEdits));
     }
-    for_each_deletion(b, 4, |d| {
+    for_each_deletion(b, 4, |_, _, d| {
         out.push((key(b'S', d), Check::TwoEdits));
         out.push((key(b'D', d), Check::TwoEdits));
     });
 }
 
-/// Calls `f` with every one-byte deletion of `b` when `b` has at least `min_len` bytes.
-fn for_each_deletion(b: &[u8], min_len: usize, mut f: impl FnMut(&[u8])) {
+/// Calls `f(position, byte, rest)` with every one-byte deletion of `b` when `b` has at least `min_len`
+/// bytes (positions from 30 on are reported as 30; `E` keys are only made of texts of at most eight bytes).
+fn for_each_deletion(b: &[u8], min_len: usize, mut f: impl FnMut(u8, u8, &[u8])) {
     if b.len() < min_len {
         return;
     }
@@ -158,7 +192,7 @@ fn for_each_deletion(b: &[u8], min_len: usize, mut f: impl FnMut(&[u8])) {
         buf.clear();
         buf.extend_from_slice(&b[..i]);
         buf.extend_from_slice(&b[i + 1..]);
-        f(&buf);
+        f(i.min(WHOLE as usize - 1) as u8, b[i], &buf);
     }
 }
 
@@ -173,26 +207,32 @@ pub(crate) fn initial_key(letter: u8) -> Key {
     key(b'I', &[letter])
 }
 
-/// Index side: keys of one part (empty for parts that do not count or that match only exactly).
-pub(crate) fn part_keys(part: &Part, out: &mut Vec<Key>) {
+/// Index side: keys of one part with the signature its entries carry (empty for parts that do not count or
+/// that match only exactly).
+pub(crate) fn part_keys(part: &Part, out: &mut Vec<(Key, PartSignature)>) {
+    let signature = PartSignature::of(part);
     if part.role == PartRole::Initial
         && let Some(&b) = part.text.as_bytes().first()
     {
-        out.push(initial_key(b));
+        out.push((initial_key(b), signature));
     }
-    out.push(text_key(&part.text));
+    out.push((text_key(&part.text), signature));
     if part.role != PartRole::Word {
         return;
     }
     for g in &part.groups {
-        out.push(group_key(*g));
+        out.push((group_key(*g), signature));
     }
-    skeleton_keys(&part.skeleton, out);
+    let mut skeleton = Vec::new();
+    skeleton_keys(&part.skeleton, &mut skeleton);
+    out.extend(skeleton.into_iter().map(|k| (k, signature)));
     if interdict_names::typo_by_text(part) {
         // Short skeletons: typos are found through one-deletion variants of the text.
         let b = part.text.as_bytes();
-        for_each_deletion(b, 1, |d| out.push(key(b'E', d)));
-        out.push(key(b'E', b));
+        for_each_deletion(b, 1, |at, deleted, d| {
+            out.push((key(b'E', d), PartSignature::deletion(part, at, deleted)))
+        });
+        out.push((key(b'E', b), PartSignature::deletion(part, WHOLE, 0)));
     }
 }
 
@@ -214,9 +254,47 @@ pub(crate) fn part_probes(part: &Part, out: &mut Vec<(Key, Check)>) {
     skeleton_probes(&part.skeleton, out);
     if interdict_names::typo_by_text(part) {
         let b = part.text.as_bytes();
-        for_each_deletion(b, 1, |d| out.push((key(b'E', d), Check::OneEdit)));
-        out.push((key(b'E', b), Check::OneEdit));
+        for_each_deletion(b, 1, |at, deleted, d| {
+            out.push((key(b'E', d), Check::OneEdit { at, deleted }))
+        });
+        out.push((
+            key(b'E', b),
+            Check::OneEdit {
+                at: WHOLE,
+                deleted: 0,
+            },
+        ));
     }
+}
+
+/// The keys of a part that a query part can share with it without a check (same text, lexicon group,
+/// skeleton; a candidate initial under its letter): the keys pair keys are made of.
+pub(crate) fn pairable_keys(part: &Part, out: &mut Vec<Key>) {
+    if part.role == PartRole::Initial
+        && let Some(&b) = part.text.as_bytes().first()
+    {
+        out.push(initial_key(b));
+    }
+    out.push(text_key(&part.text));
+    if part.role != PartRole::Word {
+        return;
+    }
+    for g in &part.groups {
+        out.push(group_key(*g));
+    }
+    if !part.skeleton.is_empty() {
+        out.push(key(b'S', part.skeleton.as_bytes()));
+    }
+}
+
+/// The key of a pair of large keys (family `P`), posted by names whose two parts carry them: a query whose
+/// common words would each reach far too many names reaches the names that have two of them at once.
+pub(crate) fn pair_key(a: Key, b: Key) -> Key {
+    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&lo.to_le_bytes());
+    bytes[8..].copy_from_slice(&hi.to_le_bytes());
+    key(b'P', &bytes)
 }
 
 /// Index side: keys of the concatenation of parts `i` and `i + 1` (families `M` text, `N` skeleton), which a

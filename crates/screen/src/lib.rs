@@ -30,7 +30,7 @@ mod search;
 pub mod synthetic;
 
 pub use evidence::{DOCUMENT_MATCH_SCORE, Evidence, EvidenceKind};
-pub use index::{WatchlistIndex, WatchlistIndexBuilder};
+pub use index::{DEFAULT_LARGE_POSTING, WatchlistIndex, WatchlistIndexBuilder};
 pub use search::{Explanation, ScreenMatch, ScreenOptions, SearchStats};
 
 #[cfg(test)]

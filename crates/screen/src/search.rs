@@ -171,6 +171,27 @@ fn name_score_bound(
     (bound * substance_factor(h.hit)).min(1.0)
 }
 
+/// The hit weights of the query parts in `bits` (free initials included by the caller).
+fn hits_of(q: &QueryName, bits: u64) -> Hits {
+    let mut h = Hits {
+        hit: 0.0,
+        conflicting_hit: 0.0,
+        parts_hit: bits.count_ones() as usize,
+        merged: false,
+        candidate_parts: 0,
+    };
+    let mut rest = bits;
+    while rest != 0 {
+        let i = rest.trailing_zeros() as usize;
+        rest &= rest - 1;
+        h.hit += q.weights[i];
+        if q.conflicting_bits & (1 << i) != 0 {
+            h.conflicting_hit += q.weights[i];
+        }
+    }
+    h
+}
+
 /// [`name_score_bound`] for a candidate with no parts beyond those the hits consume (the most any candidate with
 /// these hits can score), from the query side alone.
 fn query_side_bound(h: &Hits, q: &QueryName, params: &ScoreParams) -> f64 {
@@ -218,6 +239,9 @@ fn essential_parts(qn: &QueryName, min_bound: f64) -> u64 {
     essential
 }
 
+/// Keys to probe, each with the check its hits must pass.
+type Probes = Vec<(keys::Key, Check)>;
+
 /// Posting entries that reading costs as much as comparing a query part with one candidate name's parts.
 const DIRECT_CHECK_COST: usize = 40;
 
@@ -254,14 +278,14 @@ impl Probing<'_> {
     }
 
     /// Sets `bits` on every name posted under the probes whose entry passes the probe's check. Only names
-    /// already touched get bits unless `adds`. `adjacent`: the probes are of the joined-adjacent families.
+    /// already touched get bits unless `adds`.
     fn hit(
         &mut self,
         probes: &[(keys::Key, Check)],
         signature: PartSignature,
         bits: u64,
         adds: bool,
-        adjacent: bool,
+        reach: Reach,
     ) {
         for &(k, check) in probes {
             let posting = self.index.posting(k);
@@ -281,9 +305,20 @@ impl Probing<'_> {
                         self.touched.push(name as u32);
                     }
                     *m |= bits;
-                    self.candidate_masks[name] |= candidate_bits(entry, adjacent);
+                    self.candidate_masks[name] |= candidate_bits(entry, reach);
                 }
             }
+        }
+    }
+
+    /// Sets query bit `i` on the touched names that `part` reaches through `probes`: by comparing the part
+    /// with each touched name's parts when that is cheaper than reading the postings.
+    fn add_bits(&mut self, i: usize, part: &interdict_names::Part, probes: &[(keys::Key, Check)]) {
+        let signature = PartSignature::of(part);
+        if self.touched.len() * DIRECT_CHECK_COST < self.admitted_len(probes, signature) {
+            self.compare_directly(i, part);
+        } else {
+            self.hit(probes, signature, 1 << i, false, Reach::Part);
         }
     }
 
@@ -313,16 +348,27 @@ const MERGED_BIT: u64 = 1 << 63;
 /// Candidate-part mask bit standing for every part from index 63 on.
 const OVERFLOW_BIT: u64 = 1 << 63;
 
-/// The candidate-part bit of a posting entry; for the joined-adjacent families, the bits of both parts.
-fn candidate_bits(entry: u64, adjacent: bool) -> u64 {
+/// What kind of key a posting entry was found under, which says which candidate parts it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// One part (the entry's).
+    Part,
+    /// Two adjacent parts joined (the entry's and the next).
+    Joined,
+    /// Two parts of a pair key (the entry's and the one in its signature bits).
+    Pair,
+}
+
+/// The candidate-part bits a posting entry covers.
+fn candidate_bits(entry: u64, reach: Reach) -> u64 {
     let bit = |j: usize| {
         if j >= 63 { OVERFLOW_BIT } else { 1u64 << j }
     };
     let j = entry_part(entry);
-    if adjacent {
-        bit(j) | bit(j + 1)
-    } else {
-        bit(j)
+    match reach {
+        Reach::Part => bit(j),
+        Reach::Joined => bit(j) | bit(j + 1),
+        Reach::Pair => bit(j) | bit(entry_signature(entry).0 as usize),
     }
 }
 
@@ -539,88 +585,171 @@ impl WatchlistIndex {
                 touched,
                 entries_read: 0,
             };
-            let mut probes: Vec<(keys::Key, Check)> = Vec::with_capacity(32);
-            let mut ks: Vec<keys::Key> = Vec::with_capacity(4);
+            let params = ScoreParams::default();
             // Essential parts (MaxScore): the lightest parts whose weight together cannot lift a candidate to
             // `min_bound` only add bits to candidates that heavier parts found; they never add candidates.
             let essential = essential_parts(qn, min_bound);
             let no_signature = PartSignature(0);
-            let plain = |ks: &[keys::Key], probes: &mut Vec<(keys::Key, Check)>| {
-                probes.clear();
-                probes.extend(ks.iter().map(|&k| (k, Check::None)));
+            let single_probes = |p: &interdict_names::Part| {
+                let mut probes: Vec<(keys::Key, Check)> = Vec::with_capacity(32);
+                keys::part_probes(p, &mut probes);
+                if p.role == interdict_names::PartRole::Word
+                    && let Some(&b) = p.text.as_bytes().first()
+                {
+                    // A word can match a candidate's initial.
+                    probes.push((keys::initial_key(b), Check::None));
+                }
+                // One probe per key and check (E probes of one key may differ in where they deleted).
+                probes.sort_unstable_by_key(|(k, c)| (*k, c.rank()));
+                probes.dedup();
+                probes
             };
-            // Essential keys first, so that the others find every candidate they may add bits to.
-            for pass_essential in [true, false] {
-                for (i, p) in parts.iter().enumerate().take(MAX_PARTS) {
-                    if qn.weights[i] <= 0.0 || (essential & (1 << i) != 0) != pass_essential {
+            let plain = |ks: &[keys::Key]| -> Vec<(keys::Key, Check)> {
+                ks.iter().map(|&k| (k, Check::None)).collect()
+            };
+            let mut ks: Vec<keys::Key> = Vec::with_capacity(4);
+            let weighted = |i: &usize| qn.weights[*i] > 0.0;
+            let query_parts = 0..parts.len().min(MAX_PARTS);
+            // Each part's probes, split into small ones and large unchecked ones (common words), which are
+            // read through pair keys instead.
+            let split: Vec<(Probes, Probes)> = parts
+                .iter()
+                .take(MAX_PARTS)
+                .map(|p| {
+                    single_probes(p)
+                        .into_iter()
+                        .partition(|&(k, check)| check != Check::None || !self.is_large(k))
+                })
+                .collect();
+            let is_essential = |i: &usize| essential & (1 << i) != 0;
+            let non_essential_bits = query_parts
+                .clone()
+                .filter(|i| !is_essential(i))
+                .fold(0u64, |m, i| m | 1 << i);
+            let bound_of =
+                |bits: u64| query_side_bound(&hits_of(qn, bits | qn.free_bits), qn, &params);
+            let reaches = |bits: u64| bound_of(bits) >= min_bound - 1e-9;
+            // A name reached through one essential part's large keys and otherwise only by non-essential parts
+            // is found through its pair keys when those parts reach it through large keys too, and through the
+            // non-essential parts' small keys otherwise, which then add candidates.
+            // Otherwise those large keys add candidates themselves; whichever reads fewer entries is done.
+            let needing: Vec<usize> = query_parts
+                .clone()
+                .filter(weighted)
+                .filter(|&i| is_essential(&i) && !split[i].1.is_empty())
+                .filter(|&i| reaches(non_essential_bits | 1 << i))
+                .collect();
+            let others_add = !needing.is_empty() && {
+                let small_of_others: usize = query_parts
+                    .clone()
+                    .filter(weighted)
+                    .filter(|i| !is_essential(i))
+                    .map(|i| probing.admitted_len(&split[i].0, PartSignature::of(&parts[i])))
+                    .sum();
+                let large_of_needing: usize = needing
+                    .iter()
+                    .map(|&i| probing.admitted_len(&split[i].1, no_signature))
+                    .sum();
+                small_of_others < large_of_needing
+            };
+            let adds = |i: &usize| is_essential(i) || others_add;
+            // Pass 1, adding candidates.
+            for i in query_parts.clone().filter(weighted).filter(adds) {
+                let p = &parts[i];
+                probing.hit(&split[i].0, PartSignature::of(p), 1 << i, true, Reach::Part);
+                ks.clear();
+                keys::merge_probe_keys(p, &mut ks);
+                probing.hit(
+                    &plain(&ks),
+                    no_signature,
+                    (1 << i) | MERGED_BIT,
+                    true,
+                    Reach::Joined,
+                );
+            }
+            let adjacent_pairs = qn.prepared.adjacent.len().min(MAX_PARTS - 1);
+            let pair_adds = |i: usize| adds(&i) || adds(&(i + 1));
+            for i in (0..adjacent_pairs).filter(|&i| pair_adds(i)) {
+                ks.clear();
+                keys::adjacent_keys(&qn.prepared, i, &mut ks);
+                let pair = (1u64 << i) | (1 << (i + 1));
+                probing.hit(&plain(&ks), no_signature, pair, true, Reach::Part);
+            }
+            // Names that two parts (one of them essential) reach only through large keys: their pair keys.
+            let large_parts: Vec<usize> = query_parts
+                .clone()
+                .filter(weighted)
+                .filter(|&i| !split[i].1.is_empty())
+                .collect();
+            for (a, &ia) in large_parts.iter().enumerate() {
+                for &ib in &large_parts[a + 1..] {
+                    if !is_essential(&ia) && !is_essential(&ib) {
                         continue;
                     }
-                    let signature = PartSignature::of(p);
-                    probes.clear();
-                    keys::part_probes(p, &mut probes);
-                    probes.sort_unstable_by_key(|(k, c)| (*k, *c as u8));
-                    probes.dedup_by_key(|(k, _)| *k);
-                    if !pass_essential
-                        && probing.touched.len() * DIRECT_CHECK_COST
-                            < probing.admitted_len(&probes, signature)
-                    {
-                        // Few candidates, long postings: compare the part with each candidate's parts instead
-                        // (this also covers a word against a candidate's initial).
-                        probing.compare_directly(i, p);
-                    } else {
-                        probing.hit(&probes, signature, 1 << i, pass_essential, false);
-                        if p.role == interdict_names::PartRole::Word
-                            && let Some(&b) = p.text.as_bytes().first()
-                        {
-                            // A word can match a candidate's initial.
-                            plain(&[keys::initial_key(b)], &mut probes);
-                            probing.hit(&probes, no_signature, 1 << i, pass_essential, false);
-                        }
-                    }
-                    ks.clear();
-                    keys::merge_probe_keys(p, &mut ks);
-                    plain(&ks, &mut probes);
+                    let pairs: Vec<(keys::Key, Check)> = split[ia]
+                        .1
+                        .iter()
+                        .flat_map(|&(ka, _)| {
+                            split[ib]
+                                .1
+                                .iter()
+                                .map(move |&(kb, _)| (keys::pair_key(ka, kb), Check::None))
+                        })
+                        .collect();
                     probing.hit(
-                        &probes,
+                        &pairs,
                         no_signature,
-                        (1 << i) | MERGED_BIT,
-                        pass_essential,
+                        (1 << ia) | (1 << ib),
                         true,
+                        Reach::Pair,
                     );
                 }
-                for i in 0..qn.prepared.adjacent.len().min(MAX_PARTS - 1) {
-                    let pair = (1u64 << i) | (1 << (i + 1));
-                    if (essential & pair != 0) != pass_essential {
-                        continue;
-                    }
-                    ks.clear();
-                    keys::adjacent_keys(&qn.prepared, i, &mut ks);
-                    plain(&ks, &mut probes);
-                    probing.hit(&probes, no_signature, pair, pass_essential, false);
+            }
+            // Names one essential part reaches through its large keys and nothing else but free initials (and
+            // the non-essential parts, when their keys do not add): when they could still reach `min_bound`,
+            // the large keys add candidates after all.
+            let alone = if others_add { 0 } else { non_essential_bits };
+            let mut large_read = 0u64;
+            for &i in large_parts.iter().filter(|i| is_essential(i)) {
+                if reaches(alone | 1 << i) {
+                    probing.hit(&split[i].1, no_signature, 1 << i, true, Reach::Part);
+                    large_read |= 1 << i;
                 }
             }
+            // Pass 2, bits only: what did not add candidates above.
+            for i in query_parts.clone().filter(weighted) {
+                let p = &parts[i];
+                if !adds(&i) {
+                    let mut all = split[i].0.clone();
+                    all.extend_from_slice(&split[i].1);
+                    probing.add_bits(i, p, &all);
+                    ks.clear();
+                    keys::merge_probe_keys(p, &mut ks);
+                    probing.hit(
+                        &plain(&ks),
+                        no_signature,
+                        (1 << i) | MERGED_BIT,
+                        false,
+                        Reach::Joined,
+                    );
+                } else if !split[i].1.is_empty() && large_read & (1 << i) == 0 {
+                    probing.add_bits(i, p, &split[i].1);
+                }
+            }
+            for i in (0..adjacent_pairs).filter(|&i| !pair_adds(i)) {
+                ks.clear();
+                keys::adjacent_keys(&qn.prepared, i, &mut ks);
+                let pair = (1u64 << i) | (1 << (i + 1));
+                probing.hit(&plain(&ks), no_signature, pair, false, Reach::Part);
+            }
             stats.entries_read += probing.entries_read;
-            let params = ScoreParams::default();
             for &name in touched.iter() {
                 let mask = std::mem::take(&mut masks[name as usize]);
                 let candidate_parts = std::mem::take(&mut candidate_masks[name as usize]);
                 let bits = (mask & !MERGED_BIT) | qn.free_bits;
-                let mut h = Hits {
-                    hit: 0.0,
-                    conflicting_hit: 0.0,
-                    parts_hit: bits.count_ones() as usize,
-                    merged: mask & MERGED_BIT != 0,
-                    candidate_parts,
-                };
-                let mut rest = bits;
-                while rest != 0 {
-                    let i = rest.trailing_zeros() as usize;
-                    rest &= rest - 1;
-                    h.hit += qn.weights[i];
-                    if qn.conflicting_bits & (1 << i) != 0 {
-                        h.conflicting_hit += qn.weights[i];
-                    }
-                }
+                let mut h = hits_of(qn, bits);
+                h.merged = mask & MERGED_BIT != 0;
+                h.candidate_parts = candidate_parts;
                 // The bound if the candidate had nothing but the hit parts: most names reached through one
                 // common part alone fail it without their summary being read.
                 if query_side_bound(&h, qn, &params) < min_bound - 1e-9 {
@@ -664,11 +793,13 @@ impl WatchlistIndex {
                 if qn.prepared.class != indexed.prepared.class {
                     continue;
                 }
+                let summary = &self.summaries[start + ni];
+                let (weights, _) = self.name_bound_weights(summary);
                 let al = align(
                     &qn.prepared,
                     &qn.weights,
                     &indexed.prepared,
-                    &indexed.weights,
+                    weights,
                     params,
                 );
                 let s = al.score() * indexed.kind.weight() * substance_factor(al.matched_weight());

@@ -219,9 +219,14 @@ proptest! {
             .enumerate()
             .map(|(i, names)| person(&format!("E{i}"), &names.iter().map(String::as_str).collect::<Vec<_>>()))
             .collect();
+        // With the default large-posting size (these lists have none), and with every posting of more than two
+        // entries large, so that common words are reached through pair keys.
+        let mut small = WatchlistIndexBuilder::new().large_posting(2);
+        small.extend(entities.iter().cloned());
+        let small = small.build();
         let index = index_of(entities);
         // At the match threshold, and at the default cutoff (results shown below the threshold are exact too).
-        for cutoff in [0.7, 0.5] {
+        for (index, cutoff) in [(&index, 0.7), (&index, 0.5), (&small, 0.7), (&small, 0.5)] {
             let options = ScreenOptions { limit: usize::MAX, cutoff, threshold: 0.7 };
             for q in &queries {
                 let query = person("q", &[q]);
@@ -297,4 +302,48 @@ fn csv_fields(line: &str) -> Vec<String> {
         }
     }
     fields
+}
+
+/// On a synthetic list where common given names fill long postings (made "large" at 64 entries, so that
+/// names sharing only common words are reached through pair keys), the index returns exactly what a full scan
+/// returns at the default cutoff, for queries drawn from the list with and without typos.
+#[test]
+fn synthetic_list_with_large_postings_agrees_with_scan() {
+    let entities: Vec<Entity> = interdict_screen::synthetic::synthetic_entities(3000, 11).collect();
+    let queries: Vec<Entity> = entities
+        .iter()
+        .step_by(10)
+        .enumerate()
+        .map(|(i, e)| {
+            let mut text = e.names[0].text.clone();
+            if i % 2 == 0 && text.len() > 8 {
+                text.remove(text.len() - 3);
+            }
+            let mut q = Entity::new(format!("q{i}"), e.schema);
+            q.names.push(Name::new(text, NameKind::Primary));
+            q.birth_dates = e.birth_dates.clone();
+            q
+        })
+        .collect();
+    let mut b = WatchlistIndexBuilder::new().large_posting(64);
+    b.extend(entities);
+    let index = b.build();
+    let options = ScreenOptions {
+        limit: usize::MAX,
+        ..ScreenOptions::default()
+    };
+    let mut results = 0;
+    for q in &queries {
+        let scan = index.scan(q, &options);
+        let found = index.screen(q, &options);
+        let ids = |r: &[interdict_screen::ScreenMatch]| -> Vec<(String, f64)> {
+            r.iter().map(|m| (m.id.clone(), m.score)).collect()
+        };
+        assert_eq!(ids(&found), ids(&scan), "query {:?}", q.names[0].text);
+        results += scan.len();
+    }
+    assert!(
+        results >= queries.len(),
+        "queries should find their entries ({results} results)"
+    );
 }
