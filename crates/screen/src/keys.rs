@@ -42,8 +42,12 @@ pub(crate) enum Check {
     /// `deleted` removed at `at` ([`WHOLE`] when nothing is removed); see [`PartSignature::admits`].
     OneEdit { at: u8, deleted: u8 },
     /// The parts must be at most two text edits apart, or one of them a vowel-less transliteration
-    /// (skeleton-deletion families).
+    /// (`S` probed with a deletion of the query skeleton).
     TwoEdits,
+    /// As `TwoEdits`, against `D` entries ([`PartSignature::skeleton_deletion`]); the probe is the query
+    /// skeleton with the class `class` removed at `at` ([`WHOLE`]: the whole skeleton). An entry that removed
+    /// the same class at the same place has the query's own skeleton: the `S` key already reaches it.
+    SkeletonDeletion { at: u8, class: u8 },
 }
 
 /// The position of a deletion standing for "no byte removed".
@@ -55,7 +59,8 @@ impl Check {
         match self {
             Check::None => 0,
             Check::TwoEdits => 1,
-            Check::OneEdit { .. } => 2,
+            Check::SkeletonDeletion { .. } => 2,
+            Check::OneEdit { .. } => 3,
         }
     }
 }
@@ -76,6 +81,20 @@ impl PartSignature {
     pub fn deletion(part: &Part, at: u8, deleted: u8) -> Self {
         let prefix = Self::of(part).0 & !((1 << Self::LETTER_BITS) - 1);
         PartSignature(prefix | (deleted as u32) << 5 | at as u32)
+    }
+
+    /// The signature of a `D` entry: the part's abjad flag and length, where a class was deleted from its
+    /// skeleton and which, and its letter set folded to 13 bits.
+    pub fn skeleton_deletion(part: &Part, at: u8, class: u8) -> Self {
+        let whole = Self::of(part).0;
+        let prefix = whole & !((1 << Self::LETTER_BITS) - 1);
+        PartSignature(prefix | (at as u32) << 21 | (class as u32) << 13 | Self::fold13(whole))
+    }
+
+    /// The letter bits folded onto 13 (collisions only shrink set differences, so bounds still hold).
+    fn fold13(signature: u32) -> u32 {
+        let letters = signature & ((1 << Self::LETTER_BITS) - 1);
+        (letters & 0x1fff) | (letters >> 13)
     }
 
     pub fn of(part: &Part) -> Self {
@@ -111,7 +130,7 @@ impl PartSignature {
         match check {
             Check::None => smallvec![(0, 63)],
             Check::OneEdit { .. } => smallvec![around(false, 1), around(true, 1)],
-            Check::TwoEdits => {
+            Check::TwoEdits | Check::SkeletonDeletion { .. } => {
                 smallvec![
                     around(self.abjad(), 2),
                     (prefix(!self.abjad(), 0), prefix(!self.abjad(), 31))
@@ -141,6 +160,19 @@ impl PartSignature {
                         || at == other_at
                         || (at.abs_diff(other_at) == 1 && deleted == other_deleted));
             }
+            Check::SkeletonDeletion { at, class } => {
+                if (self.0 ^ other.0) & Self::ABJAD_BIT != 0 {
+                    return true;
+                }
+                let other_at = ((other.0 >> 21) & 31) as u8;
+                let other_class = ((other.0 >> 13) & 0xff) as u8;
+                // Positions from 30 on share one value, so only lower ones identify the skeleton.
+                if at < WHOLE - 1 && other_at == at && other_class == class {
+                    return false;
+                }
+                let letters = (Self::fold13(self.0) ^ (other.0 & 0x1fff)).count_ones();
+                return self.length().abs_diff(other.length()) <= 2 && letters <= 4;
+            }
             Check::TwoEdits => {
                 if (self.0 ^ other.0) & Self::ABJAD_BIT != 0 {
                     return true;
@@ -155,13 +187,18 @@ impl PartSignature {
 
 /// Index side: the full skeleton (`S`) and, for skeletons of four or more classes, every one-class deletion
 /// (`D`). Query side ([`skeleton_probes`]): the full skeleton against both, and its deletions against both.
-fn skeleton_keys(skeleton: &str, out: &mut Vec<Key>) {
-    let b = skeleton.as_bytes();
+fn skeleton_keys(part: &Part, out: &mut Vec<(Key, PartSignature)>) {
+    let b = part.skeleton.as_bytes();
     if b.is_empty() {
         return;
     }
-    out.push(key(b'S', b));
-    for_each_deletion(b, 4, |_, _, d| out.push(key(b'D', d)));
+    out.push((key(b'S', b), PartSignature::of(part)));
+    for_each_deletion(b, 4, |at, class, d| {
+        out.push((
+            key(b'D', d),
+            PartSignature::skeleton_deletion(part, at, class),
+        ))
+    });
 }
 
 fn skeleton_probes(skeleton: &str, out: &mut Vec<(Key, Check)>) {
@@ -173,11 +210,15 @@ fn skeleton_probes(skeleton: &str, out: &mut Vec<(Key, Check)>) {
     out.push((key(b'S', b), Check::None));
     if b.len() >= 3 {
         // The candidate's skeleton is one class longer (at least four).
-        out.push((key(b'D', b), Check::TwoEdits));
+        let whole = Check::SkeletonDeletion {
+            at: WHOLE,
+            class: 0,
+        };
+        out.push((key(b'D', b), whole));
     }
-    for_each_deletion(b, 4, |_, _, d| {
+    for_each_deletion(b, 4, |at, class, d| {
         out.push((key(b'S', d), Check::TwoEdits));
-        out.push((key(b'D', d), Check::TwoEdits));
+        out.push((key(b'D', d), Check::SkeletonDeletion { at, class }));
     });
 }
 
@@ -223,9 +264,7 @@ pub(crate) fn part_keys(part: &Part, out: &mut Vec<(Key, PartSignature)>) {
     for g in &part.groups {
         out.push((group_key(*g), signature));
     }
-    let mut skeleton = Vec::new();
-    skeleton_keys(&part.skeleton, &mut skeleton);
-    out.extend(skeleton.into_iter().map(|k| (k, signature)));
+    skeleton_keys(part, out);
     if interdict_names::typo_by_text(part) {
         // Short skeletons: typos are found through one-deletion variants of the text.
         let b = part.text.as_bytes();
