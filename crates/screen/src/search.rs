@@ -262,6 +262,29 @@ struct Probing<'a> {
 }
 
 impl Probing<'_> {
+    /// Hits of a query part written as one word on candidates' two adjacent parts joined.
+    fn merge_hits(&mut self, i: usize, part: &interdict_names::Part, adds: bool) {
+        let mut ks = Vec::with_capacity(2);
+        keys::merge_probe_keys(part, &mut ks);
+        let probes: Probes = ks.into_iter().map(|k| (k, Check::None)).collect();
+        self.hit(
+            &probes,
+            PartSignature(0),
+            (1 << i) | MERGED_BIT,
+            adds,
+            Reach::Joined,
+        );
+    }
+
+    /// Hits of the query's adjacent parts `i, i + 1` joined on candidates' single parts.
+    fn adjacent_hits(&mut self, query: &interdict_names::PreparedName, i: usize, adds: bool) {
+        let mut ks = Vec::with_capacity(2);
+        keys::adjacent_keys(query, i, &mut ks);
+        let probes: Probes = ks.into_iter().map(|k| (k, Check::None)).collect();
+        let pair = (1u64 << i) | (1 << (i + 1));
+        self.hit(&probes, PartSignature(0), pair, adds, Reach::Part);
+    }
+
     /// Number of entries the probes' admitted slices hold.
     fn admitted_len(&self, probes: &[(keys::Key, Check)], signature: PartSignature) -> usize {
         probes
@@ -604,10 +627,6 @@ impl WatchlistIndex {
                 probes.dedup();
                 probes
             };
-            let plain = |ks: &[keys::Key]| -> Vec<(keys::Key, Check)> {
-                ks.iter().map(|&k| (k, Check::None)).collect()
-            };
-            let mut ks: Vec<keys::Key> = Vec::with_capacity(4);
             let weighted = |i: &usize| qn.weights[*i] > 0.0;
             let query_parts = 0..parts.len().min(MAX_PARTS);
             // Each part's probes, split into small ones and large unchecked ones (common words), which are
@@ -657,23 +676,12 @@ impl WatchlistIndex {
             for i in query_parts.clone().filter(weighted).filter(adds) {
                 let p = &parts[i];
                 probing.hit(&split[i].0, PartSignature::of(p), 1 << i, true, Reach::Part);
-                ks.clear();
-                keys::merge_probe_keys(p, &mut ks);
-                probing.hit(
-                    &plain(&ks),
-                    no_signature,
-                    (1 << i) | MERGED_BIT,
-                    true,
-                    Reach::Joined,
-                );
+                probing.merge_hits(i, p, true);
             }
             let adjacent_pairs = qn.prepared.adjacent.len().min(MAX_PARTS - 1);
             let pair_adds = |i: usize| adds(&i) || adds(&(i + 1));
             for i in (0..adjacent_pairs).filter(|&i| pair_adds(i)) {
-                ks.clear();
-                keys::adjacent_keys(&qn.prepared, i, &mut ks);
-                let pair = (1u64 << i) | (1 << (i + 1));
-                probing.hit(&plain(&ks), no_signature, pair, true, Reach::Part);
+                probing.adjacent_hits(&qn.prepared, i, true);
             }
             // Names that two parts (one of them essential) reach only through large keys: their pair keys.
             let large_parts: Vec<usize> = query_parts
@@ -723,24 +731,13 @@ impl WatchlistIndex {
                     let mut all = split[i].0.clone();
                     all.extend_from_slice(&split[i].1);
                     probing.add_bits(i, p, &all);
-                    ks.clear();
-                    keys::merge_probe_keys(p, &mut ks);
-                    probing.hit(
-                        &plain(&ks),
-                        no_signature,
-                        (1 << i) | MERGED_BIT,
-                        false,
-                        Reach::Joined,
-                    );
+                    probing.merge_hits(i, p, false);
                 } else if !split[i].1.is_empty() && large_read & (1 << i) == 0 {
                     probing.add_bits(i, p, &split[i].1);
                 }
             }
             for i in (0..adjacent_pairs).filter(|&i| !pair_adds(i)) {
-                ks.clear();
-                keys::adjacent_keys(&qn.prepared, i, &mut ks);
-                let pair = (1u64 << i) | (1 << (i + 1));
-                probing.hit(&plain(&ks), no_signature, pair, false, Reach::Part);
+                probing.adjacent_hits(&qn.prepared, i, false);
             }
             stats.entries_read += probing.entries_read;
             for &name in touched.iter() {
