@@ -398,6 +398,17 @@ async fn screening_raises_alerts_that_an_analyst_decides() {
     assert_error(status, &body, 400, "invalid_request");
     let (status, body) = h.get("/v1/audit/anchor", &h.a.analyst).await;
     assert_error(status, &body, 403, "forbidden");
+    let (_, records) = h.get("/v1/audit?limit=1000", &h.a.auditor).await;
+    for action in ["audit.anchor", "audit.verify"] {
+        assert!(
+            records
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["action"] == action),
+            "{action} not audited"
+        );
+    }
 }
 
 #[tokio::test]

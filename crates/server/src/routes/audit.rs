@@ -79,6 +79,7 @@ pub async fn verify(
     who: Principal,
     State(state): State<AppState>,
     QueryParams(q): QueryParams<AnchorQuery>,
+    headers: HeaderMap,
 ) -> Result<Json<AuditVerification>, ApiError> {
     who.require(AUDITORS)?;
     let anchor = match (q.seq, q.hash) {
@@ -90,7 +91,16 @@ pub async fn verify(
             ));
         }
     };
-    Ok(Json(verify_chain(&state, anchor).await?))
+    let v = verify_chain(&state, anchor.clone()).await?;
+    log_read(
+        &state,
+        &who,
+        &headers,
+        "audit.verify",
+        serde_json::json!({"anchor": anchor, "intact": v.is_intact(), "head_seq": v.head_seq}),
+        Vec::new(),
+    )?;
+    Ok(Json(v))
 }
 
 /// The anchor of the verified chain (the newest record's sequence number and hash), to publish or keep outside
@@ -101,9 +111,18 @@ pub async fn verify(
 pub async fn anchor(
     who: Principal,
     State(state): State<AppState>,
+    headers: HeaderMap,
 ) -> Result<Json<AuditAnchor>, ApiError> {
     who.require(AUDITORS)?;
     let v = verify_chain(&state, None).await?;
+    log_read(
+        &state,
+        &who,
+        &headers,
+        "audit.anchor",
+        serde_json::json!({"anchor": v.anchor(), "intact": v.is_intact()}),
+        Vec::new(),
+    )?;
     match (v.anchor(), v.first_broken) {
         (Some(a), _) => Ok(Json(a)),
         (None, b) => Err(ApiError::Conflict(format!(
