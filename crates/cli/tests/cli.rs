@@ -328,3 +328,45 @@ fn audit_anchor_and_verify_against_it() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn finance_monitor_threads_write_the_same_alerts_as_one_thread() {
+    let dir = std::env::temp_dir().join(format!("interdict-cli-finance-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("tx.csv");
+    let out = bin()
+        .args([
+            "finance",
+            "generate",
+            "--transactions",
+            "20000",
+            "--accounts",
+            "1500",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    std::fs::write(&csv, &out.stdout).unwrap();
+    let rules = repo("samples/finance/rules-fr-tf.toml");
+    let monitor = |threads: &str, input: &[&str]| {
+        let out = bin()
+            .args(["finance", "monitor", "--rules"])
+            .arg(&rules)
+            .args(["--threads", threads])
+            .args(input)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "alerts: exit 1");
+        out.stdout
+    };
+    let csv_arg = csv.to_str().unwrap();
+    let one = monitor("1", &[csv_arg]);
+    assert!(one.split(|b| *b == b'\n').count() > 100);
+    assert!(one == monitor("3", &[csv_arg]), "CSV input, 3 threads");
+    let synthetic = ["--synthetic", "20000", "--accounts", "1500"];
+    assert!(
+        monitor("1", &synthetic) == monitor("2", &synthetic),
+        "synthetic input, 2 threads"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
