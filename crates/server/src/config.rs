@@ -79,7 +79,7 @@ impl ServerConfig {
     }
 }
 
-/// Retention limits per data type, in days, and how often the background job runs.
+/// Retention limits per data type (passenger data, alerts), in days, and how often the background job runs.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
 pub struct RetentionConfig {
@@ -89,6 +89,10 @@ pub struct RetentionConfig {
     pub pnr_delete_days: i64,
     pub api_mask_days: i64,
     pub api_delete_days: i64,
+    /// Alerts (screening hits: the screened query, i.e. the person, and the matched entity) are deleted this many
+    /// days after they were raised, with the decisions on them; they leave their cases, whose rows are kept.
+    /// 0 keeps alerts forever. The audit log is never deleted (it is the legally required access log).
+    pub alert_delete_days: i64,
     /// Seconds between runs of the retention job (0 disables the background job).
     pub interval_secs: u64,
 }
@@ -100,6 +104,7 @@ impl Default for RetentionConfig {
             pnr_delete_days: 5 * 365,
             api_mask_days: 180,
             api_delete_days: 5 * 365,
+            alert_delete_days: 5 * 365,
             interval_secs: 3600,
         }
     }
@@ -133,6 +138,8 @@ mod tests {
         let text = include_str!("../../../samples/demo/interdict.toml");
         let c: ServerConfig = toml::from_str(text).unwrap();
         assert_eq!(c.retention.pnr_mask_days, 180);
+        assert_eq!(c.retention.alert_delete_days, 1825);
+        assert_eq!(RetentionConfig::default().alert_delete_days, 1825);
         assert_eq!(c.index_refresh_secs, 10);
         assert_eq!(c.screening.threshold, 0.7);
         assert!(toml::from_str::<ServerConfig>("listen = 1").is_err());

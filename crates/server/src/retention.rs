@@ -1,9 +1,10 @@
 //! The retention job: masks personal fields of passenger data after the configured age and deletes records
-//! after the maximum, per data type, appending an audit record per run.
+//! after the maximum, per data type, and deletes alerts (with their decisions) after `alert_delete_days`,
+//! appending an audit record per step. Audit log records are never deleted.
 
 use std::time::Duration;
 
-use interdict_store::{Millis, PassengerDataKind};
+use interdict_store::{AlertRetentionOutcome, Millis, PassengerDataKind};
 
 use crate::routes::passengers::RetentionRun;
 use crate::{ApiError, AppState};
@@ -28,7 +29,14 @@ pub fn apply(state: &AppState, now: Millis) -> Result<RetentionRun, ApiError> {
         now - r.api_delete_days * DAY_MS,
         now,
     )?;
-    Ok(RetentionRun { pnr, api })
+    let alerts = if r.alert_delete_days > 0 {
+        state
+            .store
+            .delete_alerts_before(now - r.alert_delete_days * DAY_MS, now)?
+    } else {
+        AlertRetentionOutcome::default()
+    };
+    Ok(RetentionRun { pnr, api, alerts })
 }
 
 /// Runs [`apply`] every `interval_secs` until the process ends (a no-op when the interval is 0).
@@ -48,6 +56,7 @@ pub fn spawn_background(state: AppState) {
                     pnr_deleted = run.pnr.deleted,
                     api_masked = run.api.masked,
                     api_deleted = run.api.deleted,
+                    alerts_deleted = run.alerts.alerts,
                     "retention applied"
                 ),
                 Ok(Err(e)) => tracing::error!(error = %e, "retention run failed"),

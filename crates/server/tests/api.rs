@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use interdict_server::{AppState, KeyHashing, ServerConfig, auth::issue_api_key, router};
+use interdict_server::{
+    AppState, KeyHashing, RetentionConfig, ServerConfig, auth::issue_api_key, router,
+};
 use interdict_store::{Role, SqliteStore, Store, now_ms};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -593,6 +595,51 @@ async fn failed_list_update_leaves_the_old_version_in_force() {
 }
 
 #[tokio::test]
+async fn alerts_are_deleted_after_alert_delete_days() {
+    let h = Harness::new().await;
+    let body = h.screen_karim(&h.a.analyst).await;
+    let alert_id = body["results"][0]["alert_ids"][0].as_i64().unwrap();
+    let uri = format!("/v1/alerts/{alert_id}");
+    let day = 86_400_000i64;
+
+    let never = RetentionConfig {
+        alert_delete_days: 0,
+        interval_secs: 0,
+        ..Default::default()
+    };
+    let keep = AppState::new(
+        Arc::clone(&h.state.store),
+        ServerConfig {
+            retention: never,
+            ..config()
+        },
+    );
+    let run = interdict_server::retention::apply(&keep, now_ms() + 100 * 365 * day).unwrap();
+    assert_eq!(run.alerts.alerts, 0, "0 keeps alerts forever");
+    assert_eq!(h.get(&uri, &h.a.analyst).await.0, StatusCode::OK);
+
+    let run = interdict_server::retention::apply(&h.state, now_ms() + 1824 * day).unwrap();
+    assert_eq!(run.alerts.alerts, 0, "younger than alert_delete_days");
+    let run = interdict_server::retention::apply(&h.state, now_ms() + 1826 * day).unwrap();
+    assert_eq!(run.alerts.alerts, 1);
+    let (status, body) = h.get(&uri, &h.a.analyst).await;
+    assert_error(status, &body, 404, "not_found");
+    let records = h.state.store.audit_records(None, 0, 10_000).unwrap();
+    let last = records
+        .iter()
+        .rev()
+        .find(|r| r.action == "retention.alerts_delete")
+        .unwrap();
+    assert!(last.detail.contains("\"alerts\":1"), "{}", last.detail);
+    assert!(!last.detail.contains("Karim"), "{}", last.detail);
+    assert!(
+        records.iter().any(|r| r.action == "screen"),
+        "audit records of the screening are kept"
+    );
+    assert!(h.state.store.verify_audit().unwrap().is_intact());
+}
+
+#[tokio::test]
 async fn masking_at_the_configured_age_and_second_approver() {
     let h = Harness::new().await;
     let day = 86_400_000i64;
@@ -622,6 +669,10 @@ async fn masking_at_the_configured_age_and_second_approver() {
         .await;
     assert_eq!(status, StatusCode::OK, "{run}");
     assert_eq!(run["pnr"]["masked"], 1);
+    assert_eq!(
+        run["alerts"]["alerts"], 0,
+        "recent alerts are kept (alert_delete_days): {run}"
+    );
     assert_eq!(
         h.get(&format!("/v1/passengers/{young}"), &h.a.analyst)
             .await

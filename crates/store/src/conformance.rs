@@ -36,6 +36,7 @@ pub const CHECKS: &[(&str, Check)] = &[
         "retention_and_repersonalisation",
         retention_and_repersonalisation,
     ),
+    ("alert_retention", alert_retention),
     ("hash_banks_replace_whole", hash_banks_replace_whole),
     ("group_commit_of_screenings", group_commit_of_screenings),
 ];
@@ -584,6 +585,98 @@ pub fn retention_and_repersonalisation(store: &dyn Store) {
         .map(|r| r.action)
         .collect();
     assert!(actions.iter().any(|a| a == "retention.apply"));
+    assert!(store.verify_audit().unwrap().is_intact());
+}
+
+pub fn alert_retention(store: &dyn Store) {
+    let org = store.create_organisation("Alerts kept", T0).unwrap();
+    let ana = store.create_user(org.id, "ana", Role::Analyst, T0).unwrap();
+    let at = |days_old: i64, action: &str| AuditEvent {
+        at: T0 - days_old * DAY,
+        ..event(org.id, action, &[])
+    };
+    let old = store
+        .record_screening(
+            org.id,
+            "user:ana",
+            &[alert("OLD1"), alert("OLD2")],
+            &at(2000, "screen"),
+        )
+        .unwrap();
+    let recent = store
+        .record_screening(org.id, "user:ana", &[alert("NEW1")], &at(10, "screen"))
+        .unwrap();
+    let e = at(10, "alert.decide");
+    for id in [old[0], recent[0]] {
+        store
+            .decide(
+                org.id,
+                id,
+                ana.id,
+                DecisionKind::Escalate,
+                "same passport",
+                T0,
+                &e,
+            )
+            .unwrap();
+    }
+    let case = store
+        .create_case(
+            org.id,
+            ana.id,
+            "Case 1",
+            &[old[0], old[1], recent[0]],
+            T0,
+            &e,
+        )
+        .unwrap();
+    assert_eq!(case.alert_ids.len(), 3);
+    let audit_before = store.audit_records(None, 0, 1000).unwrap();
+
+    let cutoff = T0 - 1825 * DAY;
+    let outcome = store.delete_alerts_before(cutoff, T0).unwrap();
+    assert_eq!(
+        (outcome.alerts, outcome.decisions, outcome.cases),
+        (2, 1, 1)
+    );
+    for id in &old {
+        assert!(
+            matches!(store.alert(org.id, *id), Err(StoreError::NotFound { .. })),
+            "an alert older than the cut-off is gone"
+        );
+    }
+    assert!(
+        store
+            .decisions(org.id, old[0])
+            .unwrap_or_default()
+            .is_empty()
+    );
+    assert_eq!(store.alert(org.id, recent[0]).unwrap().entity_id, "NEW1");
+    assert_eq!(store.decisions(org.id, recent[0]).unwrap().len(), 1);
+    let kept = store.case(org.id, case.id).unwrap();
+    assert_eq!(kept.title, "Case 1", "the case row is kept");
+    assert_eq!(
+        kept.alert_ids,
+        vec![recent[0]],
+        "deleted alerts leave the case"
+    );
+    let again = store.delete_alerts_before(cutoff, T0).unwrap();
+    assert_eq!(again.alerts, 0, "alert retention is idempotent");
+
+    let audit_after = store.audit_records(None, 0, 1000).unwrap();
+    assert_eq!(
+        &audit_after[..audit_before.len()],
+        &audit_before[..],
+        "audit records are never deleted or changed"
+    );
+    let log = &audit_after[audit_before.len()];
+    assert_eq!(log.action, "retention.alerts_delete");
+    assert_eq!(log.org_id, None);
+    assert!(
+        !log.detail.contains("Fictional") && !log.detail.contains("OLD1"),
+        "no personal data in the audit record: {}",
+        log.detail
+    );
     assert!(store.verify_audit().unwrap().is_intact());
 }
 

@@ -38,10 +38,10 @@ mod store;
 pub use audit_chain::{AuditAnchor, AuditEvent, AuditRecord, AuditVerification, BrokenRecord};
 pub use error::{StoreError, StoreResult};
 pub use records::{
-    Alert, AlertStatus, ApiKeyRecord, Case, Decision, DecisionKind, HashBank, ListDiff,
-    ListVersion, Millis, NewAlert, NewPassengerRecord, Organisation, PassengerDataKind,
-    PassengerRecord, RepersonalisationRequest, RetentionOutcome, Role, ScreeningRecord, User,
-    now_ms,
+    Alert, AlertRetentionOutcome, AlertStatus, ApiKeyRecord, Case, Decision, DecisionKind,
+    HashBank, ListDiff, ListVersion, Millis, NewAlert, NewPassengerRecord, Organisation,
+    PassengerDataKind, PassengerRecord, RepersonalisationRequest, RetentionOutcome, Role,
+    ScreeningRecord, User, now_ms,
 };
 pub use sealing::SealingKey;
 pub use sqlite::{MASK, SqliteStore, mask_value};

@@ -261,6 +261,18 @@ pub struct RetentionOutcome {
     pub deleted: u64,
 }
 
+/// What one run of alert retention deleted (alerts older than the configured age, across organisations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AlertRetentionOutcome {
+    /// Alerts deleted (with their screened query and matched entity).
+    pub alerts: u64,
+    /// Decisions on those alerts deleted with them.
+    pub decisions: u64,
+    /// Cases that lost alerts (the case rows themselves are kept).
+    pub cases: u64,
+}
+
 /// A stored hash bank: its CSV as uploaded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -18,16 +18,18 @@ use sha2::{Digest, Sha256};
 use crate::audit_chain::{ChainVerifier, GENESIS_HASH};
 use crate::sealing::SealingKey;
 use crate::{
-    Alert, AlertStatus, ApiKeyRecord, AuditAnchor, AuditEvent, AuditRecord, AuditVerification,
-    Case, Decision, DecisionKind, HashBank, ListDiff, ListVersion, Millis, NewAlert,
-    NewPassengerRecord, Organisation, PassengerDataKind, PassengerRecord, RepersonalisationRequest,
-    RetentionOutcome, Role, ScreeningRecord, Store, StoreError, StoreResult, User,
+    Alert, AlertRetentionOutcome, AlertStatus, ApiKeyRecord, AuditAnchor, AuditEvent, AuditRecord,
+    AuditVerification, Case, Decision, DecisionKind, HashBank, ListDiff, ListVersion, Millis,
+    NewAlert, NewPassengerRecord, Organisation, PassengerDataKind, PassengerRecord,
+    RepersonalisationRequest, RetentionOutcome, Role, ScreeningRecord, Store, StoreError,
+    StoreResult, User,
 };
 
 /// Schema migrations, applied in order; the database's `user_version` is the number applied.
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_hash_banks.sql"),
+    include_str!("migrations/0003_alerts_by_age.sql"),
 ];
 
 /// The text that replaces each personal value when a record is masked.
@@ -1272,6 +1274,61 @@ impl Store for SqliteStore {
             .map_err(StoreError::db("committing retention"))?;
         inner.head = (record.seq, record.hash);
         if outcome.masked + outcome.deleted > 0 {
+            truncate_wal(&inner.conn);
+        }
+        Ok(outcome)
+    }
+
+    fn delete_alerts_before(
+        &self,
+        before: Millis,
+        at: Millis,
+    ) -> StoreResult<AlertRetentionOutcome> {
+        let mut inner = self.lock();
+        let head = inner.head.clone();
+        let tx = inner
+            .conn
+            .transaction()
+            .map_err(StoreError::db("starting alert retention"))?;
+        let count = |sql: &str| -> StoreResult<u64> {
+            tx.query_row(sql, [before], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
+                .map_err(StoreError::db("counting alerts for retention"))
+        };
+        let cases = count(
+            "SELECT COUNT(DISTINCT case_id) FROM alerts WHERE created_at < ?1 AND case_id IS NOT NULL",
+        )?;
+        let decisions = tx
+            .execute(
+                "DELETE FROM decisions WHERE alert_id IN (SELECT id FROM alerts WHERE created_at < ?1)",
+                [before],
+            )
+            .map_err(StoreError::db("deleting decisions on old alerts"))? as u64;
+        // Deleting the alert also removes it from its case: a case's alerts are the alerts naming it.
+        let alerts = tx
+            .execute("DELETE FROM alerts WHERE created_at < ?1", [before])
+            .map_err(StoreError::db("deleting old alerts"))? as u64;
+        let outcome = AlertRetentionOutcome {
+            alerts,
+            decisions,
+            cases,
+        };
+        let event = AuditEvent {
+            at,
+            org_id: None,
+            actor: "system:retention".into(),
+            purpose: "data minimisation (retention policy)".into(),
+            action: "retention.alerts_delete".into(),
+            detail: serde_json::json!({
+                "delete_before": before, "alerts": alerts, "decisions": decisions, "cases": cases,
+            }),
+            returned: Vec::new(),
+        };
+        let record = append_audit_tx(&tx, &head, &event)?;
+        tx.commit()
+            .map_err(StoreError::db("committing alert retention"))?;
+        inner.head = (record.seq, record.hash);
+        if alerts > 0 {
             truncate_wal(&inner.conn);
         }
         Ok(outcome)

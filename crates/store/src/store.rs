@@ -4,10 +4,10 @@
 use interdict_model::Entity;
 
 use crate::{
-    Alert, AlertStatus, ApiKeyRecord, AuditAnchor, AuditEvent, AuditRecord, AuditVerification,
-    Case, Decision, DecisionKind, HashBank, ListDiff, ListVersion, Millis, NewAlert,
-    NewPassengerRecord, Organisation, PassengerDataKind, PassengerRecord, RepersonalisationRequest,
-    RetentionOutcome, Role, ScreeningRecord, StoreResult, User,
+    Alert, AlertRetentionOutcome, AlertStatus, ApiKeyRecord, AuditAnchor, AuditEvent, AuditRecord,
+    AuditVerification, Case, Decision, DecisionKind, HashBank, ListDiff, ListVersion, Millis,
+    NewAlert, NewPassengerRecord, Organisation, PassengerDataKind, PassengerRecord,
+    RepersonalisationRequest, RetentionOutcome, Role, ScreeningRecord, StoreResult, User,
 };
 
 /// Persistent state of an Interdict deployment. Every method scoped by `org_id` refuses (with
@@ -122,6 +122,17 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         delete_before: Millis,
         at: Millis,
     ) -> StoreResult<RetentionOutcome>;
+    /// Alert retention, across all organisations: deletes the alerts created before `before` (each holds the
+    /// screened query, i.e. the person's name and details, and the matched list entity), the decisions on them,
+    /// and removes them from their cases (the case rows are kept). Appends one audit record
+    /// (`retention.alerts_delete`) with the counts and the cut-off only, no personal data. The audit log records
+    /// themselves are never deleted or changed: they are the legally required log of access and processing (and
+    /// the hash chain must keep verifying).
+    fn delete_alerts_before(
+        &self,
+        before: Millis,
+        at: Millis,
+    ) -> StoreResult<AlertRetentionOutcome>;
     fn request_repersonalisation(
         &self,
         org_id: i64,

@@ -5,8 +5,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use interdict_store::{
-    AuditEvent, NewPassengerRecord, PassengerRecord, RepersonalisationRequest, RetentionOutcome,
-    Role, now_ms,
+    AlertRetentionOutcome, AuditEvent, NewPassengerRecord, PassengerRecord,
+    RepersonalisationRequest, RetentionOutcome, Role, now_ms,
 };
 use serde::{Deserialize, Serialize};
 
@@ -194,6 +194,8 @@ pub async fn record(
 pub struct RetentionRun {
     pub pnr: RetentionOutcome,
     pub api: RetentionOutcome,
+    /// Alerts deleted (all zero when `alert_delete_days` is 0).
+    pub alerts: AlertRetentionOutcome,
 }
 
 /// Apply the retention policy now (it also runs in the background).
