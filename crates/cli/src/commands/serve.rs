@@ -3,8 +3,10 @@
 //!
 //! Settings come from (later wins): built-in defaults, `--config FILE` (TOML, see `ServerConfig`), environment
 //! variables (`INTERDICT_LISTEN`, `INTERDICT_DATABASE`, `INTERDICT_BODY_LIMIT_BYTES`,
-//! `INTERDICT_REQUEST_TIMEOUT_SECS`, `INTERDICT_RETENTION_INTERVAL_SECS`, `INTERDICT_WORKER_THREADS`,
-//! `INTERDICT_SEALING_KEY_FILE`, `INTERDICT_FSYNC_COMMITS`), then flags.
+//! `INTERDICT_REQUEST_TIMEOUT_SECS`, `INTERDICT_RETENTION_INTERVAL_SECS`, the retention limits in days
+//! `INTERDICT_PNR_MASK_DAYS`, `INTERDICT_PNR_DELETE_DAYS`, `INTERDICT_API_MASK_DAYS`, `INTERDICT_API_DELETE_DAYS`,
+//! `INTERDICT_ALERT_DELETE_DAYS`, `INTERDICT_WORKER_THREADS`, `INTERDICT_SEALING_KEY_FILE`,
+//! `INTERDICT_FSYNC_COMMITS`), then flags.
 //!
 //! Masked passenger data is sealed with a key kept apart from the database: `INTERDICT_SEALING_KEY` (the key, 64
 //! hex digits), else the file `sealing_key_file` (default: the database path + `.sealing-key`), generated on
@@ -84,6 +86,15 @@ fn config_from(args: &Args) -> anyhow::Result<ServeConfig> {
     env_override(
         "INTERDICT_RETENTION_INTERVAL_SECS",
         &mut server.retention.interval_secs,
+    )?;
+    let retention = &mut server.retention;
+    env_override("INTERDICT_PNR_MASK_DAYS", &mut retention.pnr_mask_days)?;
+    env_override("INTERDICT_PNR_DELETE_DAYS", &mut retention.pnr_delete_days)?;
+    env_override("INTERDICT_API_MASK_DAYS", &mut retention.api_mask_days)?;
+    env_override("INTERDICT_API_DELETE_DAYS", &mut retention.api_delete_days)?;
+    env_override(
+        "INTERDICT_ALERT_DELETE_DAYS",
+        &mut retention.alert_delete_days,
     )?;
     env_override("INTERDICT_WORKER_THREADS", &mut server.worker_threads)?;
     env_override("INTERDICT_FSYNC_COMMITS", &mut server.fsync_commits)?;
