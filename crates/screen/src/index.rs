@@ -284,22 +284,28 @@ impl WatchlistIndexBuilder {
         pairs.par_sort_unstable();
         append_postings(&pairs, &mut postings, &mut ids);
         drop(pairs);
-        let mut documents: FxHashMap<Key, Vec<u32>> = FxHashMap::default();
-        for (ei, e) in entities.iter().enumerate() {
-            for d in &e.documents {
-                let n = normalize_document_number(&d.number);
-                if n.len() >= 5 {
-                    let list = documents.entry(keys::document_key(&n)).or_default();
-                    if list.last() != Some(&(ei as u32)) {
-                        list.push(ei as u32);
-                    }
-                }
-            }
-        }
-        let mut by_id: FxHashMap<String, u32> = FxHashMap::default();
-        for (i, e) in entities.iter().enumerate() {
-            by_id.entry(e.id.clone()).or_insert(i as u32);
-        }
+        // Document keys and entity ids as sorted vectors (binary search): a map would hold an allocation per
+        // entry, which at a million entities is a sizeable share of the index.
+        let mut documents: Vec<(Key, u32)> = entities
+            .iter()
+            .enumerate()
+            .flat_map(|(ei, e)| {
+                e.documents.iter().filter_map(move |d| {
+                    let n = normalize_document_number(&d.number);
+                    (n.len() >= 5).then(|| (keys::document_key(&n), ei as u32))
+                })
+            })
+            .collect();
+        documents.sort_unstable();
+        documents.dedup();
+        documents.shrink_to_fit();
+        let mut by_id: Vec<u32> = (0..entities.len() as u32).collect();
+        by_id.sort_by(|&a, &b| {
+            entities[a as usize]
+                .id
+                .cmp(&entities[b as usize].id)
+                .then(a.cmp(&b))
+        });
         let mut index = WatchlistIndex {
             large_posting,
             entities,
@@ -351,8 +357,10 @@ pub struct WatchlistIndex {
     pub(crate) bound_weights: Vec<f64>,
     postings: FxHashMap<Key, Posting>,
     ids: Vec<u64>,
-    pub(crate) documents: FxHashMap<Key, Vec<u32>>,
-    by_id: FxHashMap<String, u32>,
+    /// (document key, entity), sorted.
+    documents: Vec<(Key, u32)>,
+    /// Entity indices sorted by id (then by index, so the first of duplicate ids comes first).
+    by_id: Vec<u32>,
     lexicon: Option<Arc<Lexicon>>,
     name_total: usize,
 }
@@ -374,7 +382,13 @@ impl WatchlistIndex {
 
     /// The entity with this id.
     pub fn get(&self, id: &str) -> Option<&Entity> {
-        self.by_id.get(id).map(|&i| &self.entities[i as usize])
+        let at = self
+            .by_id
+            .partition_point(|&i| self.entities[i as usize].id.as_str() < id);
+        self.by_id
+            .get(at)
+            .map(|&i| &self.entities[i as usize])
+            .filter(|e| e.id == id)
     }
 
     /// All entities, in the order they were added.
@@ -412,6 +426,15 @@ impl WatchlistIndex {
         self.postings
             .get(&key)
             .is_some_and(|p| p.len() > self.large_posting)
+    }
+
+    /// Entities holding a document whose normalised number has this key.
+    pub(crate) fn entities_with_document(&self, key: Key) -> impl Iterator<Item = u32> + '_ {
+        let start = self.documents.partition_point(|&(k, _)| k < key);
+        self.documents[start..]
+            .iter()
+            .take_while(move |&&(k, _)| k == key)
+            .map(|&(_, e)| e)
     }
 
     /// Number of distinct names posted under `key`.

@@ -427,10 +427,8 @@ impl WatchlistIndex {
         // Document numbers: a matching number makes a candidate regardless of its name.
         for d in &query.documents {
             let n = normalize_document_number(&d.number);
-            if n.len() >= 5
-                && let Some(ents) = self.documents.get(&keys::document_key(&n))
-            {
-                for &e in ents {
+            if n.len() >= 5 {
+                for e in self.entities_with_document(keys::document_key(&n)) {
                     bounds.insert(e, 1.0);
                 }
             }

@@ -347,3 +347,20 @@ fn synthetic_list_with_large_postings_agrees_with_scan() {
         "queries should find their entries ({results} results)"
     );
 }
+
+/// Entities are found by id; of duplicate ids the first added wins; unknown ids are absent.
+#[test]
+fn entities_are_found_by_id() {
+    let mut first = person("B", &["Karim Saleh"]);
+    first.nationalities.push(Country::from_code("iq").unwrap());
+    let index = index_of(vec![
+        first,
+        person("A", &["Omar Haddad"]),
+        person("B", &["Another Name"]),
+    ]);
+    assert_eq!(index.get("A").unwrap().names[0].text, "Omar Haddad");
+    let b = index.get("B").unwrap();
+    assert_eq!(b.names[0].text, "Karim Saleh");
+    assert!(index.get("C").is_none());
+    assert!(index.get("").is_none());
+}
