@@ -63,14 +63,14 @@ pub const DEFAULT_LARGE_POSTING: usize = 2048;
 
 /// Appends sorted `(key, entry)` pairs to `ids`, one posting per key.
 fn append_postings(
-    pairs: &[(Key, u64)],
+    pairs: Vec<(Key, u64)>,
     postings: &mut FxHashMap<Key, Posting>,
     ids: &mut Vec<u64>,
 ) {
+    let base = ids.len();
     let mut names: Vec<u32> = Vec::new();
+    let mut at = base;
     for run in pairs.chunk_by(|a, b| a.0 == b.0) {
-        let start = ids.len();
-        ids.extend(run.iter().map(|&(_, e)| e));
         names.clear();
         names.extend(run.iter().map(|&(_, e)| entry_name(e)));
         names.sort_unstable();
@@ -78,11 +78,19 @@ fn append_postings(
         postings.insert(
             run[0].0,
             Posting {
-                start: start as u32,
-                end: ids.len() as u32,
+                start: at as u32,
+                end: (at + run.len()) as u32,
                 names: names.len() as u32,
             },
         );
+        at += run.len();
+    }
+    if ids.is_empty() {
+        // Collected in place into the pairs' own allocation (same alignment, half the size), so the entries
+        // never exist twice: at a million entities that is the peak of building.
+        *ids = pairs.into_iter().map(|(_, e)| e).collect();
+    } else {
+        ids.extend(pairs.into_iter().map(|(_, e)| e));
     }
 }
 
@@ -250,9 +258,11 @@ impl WatchlistIndexBuilder {
             .collect();
         pairs.par_sort_unstable();
         let mut postings: FxHashMap<Key, Posting> = FxHashMap::default();
-        let mut ids: Vec<u64> = Vec::with_capacity(pairs.len());
-        append_postings(&pairs, &mut postings, &mut ids);
-        drop(pairs);
+        let mut ids: Vec<u64> = Vec::new();
+        append_postings(pairs, &mut postings, &mut ids);
+        // Give back the half of the pairs' allocation the entries do not use (a shrinking realloc of a large block
+        // moves no data).
+        ids.shrink_to_fit();
         // Pair keys: for every two parts of a name that both carry a large key, the pair of those keys.
         let is_large = |k: &Key| postings.get(k).is_some_and(|p| p.len() > large_posting);
         let mut pairs: Vec<(Key, u64)> = names
@@ -282,8 +292,7 @@ impl WatchlistIndexBuilder {
             })
             .collect();
         pairs.par_sort_unstable();
-        append_postings(&pairs, &mut postings, &mut ids);
-        drop(pairs);
+        append_postings(pairs, &mut postings, &mut ids);
         // Document keys and entity ids as sorted vectors (binary search): a map would hold an allocation per
         // entry, which at a million entities is a sizeable share of the index.
         let mut documents: Vec<(Key, u32)> = entities
