@@ -172,6 +172,36 @@ impl IapiPolicy {
             .unwrap_or(BoardingAction::Board)
     }
 
+    /// The CUSRES answer line of every screened traveller: the decided action, and as text "OK TO BOARD" or the
+    /// action with the hit types that led to it.
+    pub fn answers(&self, screening: &crate::screening::MessageScreening) -> Vec<AnswerLine> {
+        screening
+            .travellers
+            .iter()
+            .map(|t| {
+                let action = self.decide(&t.hit_types());
+                let text = match action {
+                    BoardingAction::Board => "OK TO BOARD".to_string(),
+                    _ => format!(
+                        "{} ({})",
+                        action.as_str().replace('_', " "),
+                        t.hits
+                            .iter()
+                            .map(|h| h.hit_type.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                AnswerLine {
+                    booking_reference: t.booking_reference.clone(),
+                    traveller_reference: t.traveller_reference.clone(),
+                    action,
+                    text,
+                }
+            })
+            .collect()
+    }
+
     pub fn code(&self, action: BoardingAction) -> &str {
         match action {
             BoardingAction::Board => &self.codes.board,

@@ -5,7 +5,7 @@ use crate::commands::mrz::reference_date;
 use crate::watchlists::{WatchlistConfig, load_index};
 use anyhow::Context;
 use interdict_screen::ScreenOptions;
-use interdict_travel::cusres::{AnswerLine, CusresHeader, write_cusres};
+use interdict_travel::cusres::{CusresHeader, write_cusres};
 use interdict_travel::{
     IapiPolicy, LostStolenList, MessageScreening, RuleSet, SensitiveDataFilter, TravelFile,
     TravelMessage, TravellerScreener, read_travel_file,
@@ -369,32 +369,7 @@ fn iapi(
             };
             let s = screener.screen_message(m);
             any_hit |= s.hit_count() > 0;
-            let answers: Vec<AnswerLine> = s
-                .travellers
-                .iter()
-                .map(|t| {
-                    let hits = t.hit_types();
-                    let action = policy.decide(&hits);
-                    let text = match action {
-                        interdict_travel::BoardingAction::Board => "OK TO BOARD".to_string(),
-                        _ => format!(
-                            "{} ({})",
-                            action.as_str().replace('_', " "),
-                            t.hits
-                                .iter()
-                                .map(|h| h.hit_type.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    };
-                    AnswerLine {
-                        booking_reference: t.booking_reference.clone(),
-                        traveller_reference: t.traveller_reference.clone(),
-                        action,
-                        text,
-                    }
-                })
-                .collect();
+            let answers = policy.answers(&s);
             let header = CusresHeader {
                 sender: sender.to_string(),
                 recipient: m.sender.clone(),

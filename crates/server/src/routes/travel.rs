@@ -6,10 +6,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use interdict_store::{AuditEvent, NewAlert, NewPassengerRecord, PassengerDataKind, Role, now_ms};
-use interdict_travel::cusres::{AnswerLine, CusresHeader, write_cusres};
+use interdict_travel::cusres::{CusresHeader, write_cusres};
 use interdict_travel::{
-    BoardingAction, HitType, IapiPolicy, LostStolenList, RuleSet, SensitiveDataFilter,
-    TravelMessage, TravellerScreener, read_travel_file,
+    HitType, IapiPolicy, LostStolenList, RuleSet, SensitiveDataFilter, TravelMessage,
+    TravellerScreener, read_travel_file,
 };
 use serde::{Deserialize, Serialize};
 
@@ -184,31 +184,7 @@ fn run(
         };
         let cusres = match &m.message {
             TravelMessage::Paxlst(p) => {
-                let answers: Vec<AnswerLine> = s
-                    .travellers
-                    .iter()
-                    .map(|t| {
-                        let action = policy.decide(&t.hit_types());
-                        let text = match action {
-                            BoardingAction::Board => "OK TO BOARD".to_string(),
-                            _ => format!(
-                                "{} ({})",
-                                action.as_str().replace('_', " "),
-                                t.hits
-                                    .iter()
-                                    .map(|h| h.hit_type.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        };
-                        AnswerLine {
-                            booking_reference: t.booking_reference.clone(),
-                            traveller_reference: t.traveller_reference.clone(),
-                            action,
-                            text,
-                        }
-                    })
-                    .collect();
+                let answers = policy.answers(&s);
                 let (y, mo, d) = today;
                 let header = CusresHeader {
                     sender: sender.clone(),
