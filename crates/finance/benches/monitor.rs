@@ -8,6 +8,10 @@ use interdict_finance::watchlist::WatchlistScreener;
 use interdict_finance::{Monitor, PartyScreener, RulePack, Transaction};
 use std::sync::Arc;
 
+/// As in the throughput example: the bench measures the engine on the allocator a deployment would pick.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn pack() -> Arc<RulePack> {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
