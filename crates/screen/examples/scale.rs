@@ -1,7 +1,9 @@
 //! Scale run: builds an index over a synthetic list (default 1,000,000 entities) and screens queries drawn from
 //! it, reporting build time, resident memory, queries per second on all cores and latency percentiles.
 //!
-//! `cargo run --release -p interdict-screen --example scale -- [ENTITIES] [QUERIES]`
+//! `cargo run --release -p interdict-screen --example scale -- [ENTITIES] [QUERIES] [CUTOFF]` (CUTOFF defaults to
+//! the contract's 0.5). `INTERDICT_SCALE_DUMP=FILE` writes one line per query (wall ms, work counts, found, text)
+//! for finding the queries that cost most.
 
 use interdict_model::{Entity, Name, NameKind};
 use interdict_screen::{
@@ -39,6 +41,7 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
     let q: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(20_000);
+    let cutoff: Option<f64> = args.next().and_then(|a| a.parse().ok());
     let t = Instant::now();
     let entities: Vec<Entity> = synthetic_entities(n, 7).collect();
     let gen_time = t.elapsed();
@@ -72,7 +75,10 @@ fn main() {
         resident_mib("VmHWM:"),
         resident_mib("VmRSS:")
     );
-    let options = ScreenOptions::default();
+    let mut options = ScreenOptions::default();
+    if let Some(c) = cutoff {
+        options.cutoff = c;
+    }
     let t = Instant::now();
     let outcomes: Vec<(bool, f64, SearchStats, f64)> = queries
         .par_iter()
@@ -86,6 +92,23 @@ fn main() {
         })
         .collect();
     let wall = t.elapsed().as_secs_f64();
+    if let Ok(path) = std::env::var("INTERDICT_SCALE_DUMP") {
+        let lines: Vec<String> = queries
+            .iter()
+            .zip(&outcomes)
+            .map(|((_, q), (found, ms, s, _))| {
+                format!(
+                    "{ms:.3}\t{}\t{}\t{}\t{}\t{found}\t{}",
+                    s.entries_read,
+                    s.names_touched,
+                    s.candidates,
+                    s.entities_scored,
+                    q.names[0].text
+                )
+            })
+            .collect();
+        std::fs::write(&path, lines.join("\n") + "\n").expect("dump file");
+    }
     let found = outcomes.iter().filter(|o| o.0).count();
     let mut lat: Vec<f64> = outcomes.iter().map(|o| o.1).collect();
     lat.sort_by(f64::total_cmp);

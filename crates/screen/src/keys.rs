@@ -54,6 +54,25 @@ pub(crate) enum Check {
 pub(crate) const WHOLE: u8 = 31;
 
 impl Check {
+    /// The entries this check rejects as a block: within each signature prefix, the entries whose low 26
+    /// signature bits are in the returned inclusive range made their key the same way the probe did, so the
+    /// part is the query part's own text (`OneEdit`) or skeleton (`SkeletonDeletion`), which the `T` and `S`
+    /// keys reach. Entries are sorted by signature, so the block is one run per prefix and is not read.
+    pub fn same_key_block(self) -> Option<(u32, u32)> {
+        match self {
+            Check::OneEdit { at, deleted } => {
+                let v = (deleted as u32) << 5 | at as u32;
+                Some((v, v))
+            }
+            // Positions from 30 on share one value, so only lower ones identify the skeleton.
+            Check::SkeletonDeletion { at, class } if at < WHOLE - 1 => {
+                let v = (at as u32) << 21 | (class as u32) << 13;
+                Some((v, v | 0x1fff))
+            }
+            _ => None,
+        }
+    }
+
     /// Order of leniency (for keeping the most lenient of duplicate probes).
     pub fn rank(self) -> u8 {
         match self {
@@ -154,6 +173,10 @@ impl PartSignature {
             Check::OneEdit { at, deleted } => {
                 let other_at = (other.0 & 31) as u8;
                 let other_deleted = ((other.0 >> 5) & 0xff) as u8;
+                // The same deletion (or none on both sides) of the same text: see `Check::same_key_block`.
+                if at == other_at && deleted == other_deleted {
+                    return false;
+                }
                 return self.length().abs_diff(other.length()) <= 1
                     && (at == WHOLE
                         || other_at == WHOLE

@@ -252,6 +252,36 @@ fn admitted_slice(posting: &[u64], (from, to): (u32, u32)) -> &[u64] {
     &posting[start..end.max(start)]
 }
 
+/// The runs of a posting that `check` can admit against a query part with `signature`: the admitted prefix
+/// slices without the check's same-key blocks (see [`Check::same_key_block`]).
+fn admitted_runs(posting: &[u64], signature: PartSignature, check: Check) -> SmallVec<[&[u64]; 8]> {
+    let mut runs = SmallVec::new();
+    let block = check.same_key_block();
+    for range in signature.admitted_prefixes(check) {
+        let mut rest = admitted_slice(posting, range);
+        let Some((lo, hi)) = block else {
+            runs.push(rest);
+            continue;
+        };
+        const LOW: u32 = (1 << 26) - 1;
+        while let Some(&first) = rest.first() {
+            let high = entry_signature(first).0 & !LOW;
+            let sig = |e: &u64| entry_signature(*e).0;
+            let block_start = rest.partition_point(|e| sig(e) < high | lo);
+            let block_end = rest.partition_point(|e| sig(e) <= high | hi);
+            let prefix_end = rest.partition_point(|e| sig(e) <= high | LOW);
+            if block_start > 0 {
+                runs.push(&rest[..block_start]);
+            }
+            if prefix_end > block_end {
+                runs.push(&rest[block_end..prefix_end]);
+            }
+            rest = &rest[prefix_end..];
+        }
+    }
+    runs
+}
+
 /// The per-name hit masks of one query name while its probes are read.
 struct Probing<'a> {
     index: &'a WatchlistIndex,
@@ -290,11 +320,9 @@ impl Probing<'_> {
         probes
             .iter()
             .map(|&(k, check)| {
-                let posting = self.index.posting(k);
-                signature
-                    .admitted_prefixes(check)
-                    .into_iter()
-                    .map(|range| admitted_slice(posting, range).len())
+                admitted_runs(self.index.posting(k), signature, check)
+                    .iter()
+                    .map(|run| run.len())
                     .sum::<usize>()
             })
             .sum()
@@ -311,11 +339,9 @@ impl Probing<'_> {
         reach: Reach,
     ) {
         for &(k, check) in probes {
-            let posting = self.index.posting(k);
-            for range in signature.admitted_prefixes(check) {
-                let slice = admitted_slice(posting, range);
-                self.entries_read += slice.len();
-                for &entry in slice {
+            for run in admitted_runs(self.index.posting(k), signature, check) {
+                self.entries_read += run.len();
+                for &entry in run {
                     if !signature.admits(entry_signature(entry), check) {
                         continue;
                     }
