@@ -51,6 +51,9 @@ pub struct SyntheticStream {
     rng: u64,
     /// The account holders, built once.
     parties: Vec<Party>,
+    /// The other banks' BICs (per bank and home country, as `HOME` lists them) and names (per bank).
+    bank_bics: Vec<String>,
+    bank_names: Vec<String>,
 }
 
 const GIVEN: &[&str] = &[
@@ -118,6 +121,8 @@ const ORG: &[&str] = &[
     "Fondation",
     "Association",
 ];
+/// Banks the external counterparties hold their accounts at.
+const OTHER_BANKS: u64 = 60;
 const HOME: [&str; 8] = ["fr", "fr", "fr", "fr", "de", "be", "es", "it"];
 const ABROAD: [&str; 10] = ["gb", "ch", "ma", "tn", "tr", "ae", "sy", "iq", "so", "ye"];
 
@@ -127,6 +132,38 @@ fn splitmix(state: &mut u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
+}
+
+/// Appends `n` in decimal, zero-padded to `width` digits (what `format!("{n:0width$}")` writes, without the
+/// formatting machinery: the generator writes several numbers per transaction).
+fn push_decimal(out: &mut String, n: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for _ in (digits.len() - i)..width {
+        out.push('0');
+    }
+    out.extend(digits[i..].iter().map(|&d| char::from(d)));
+}
+
+/// `parts` joined, then `n` in decimal padded to `width`, in one allocation of the exact size.
+fn joined(parts: &[&str], n: u64, width: usize) -> String {
+    let digits = n.checked_ilog10().unwrap_or(0) as usize + 1;
+    let mut s =
+        String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + digits.max(width));
+    for p in parts {
+        s.push_str(p);
+    }
+    push_decimal(&mut s, n, width);
+    s
 }
 
 fn country(code: &str) -> Option<Country> {
@@ -141,6 +178,15 @@ impl SyntheticStream {
             n: 0,
             rng,
             parties: Vec::new(),
+            bank_bics: (0..OTHER_BANKS * HOME.len() as u64)
+                .map(|k| {
+                    let (bank, home) = (k / HOME.len() as u64, HOME[k as usize % HOME.len()]);
+                    format!("BK{bank:02}{}XXXXX", home.to_ascii_uppercase())
+                })
+                .collect(),
+            bank_names: (0..OTHER_BANKS)
+                .map(|bank| format!("Other Bank {bank}"))
+                .collect(),
         };
         stream.parties = (0..stream.config.accounts.max(2))
             .map(|i| stream.account_party(i))
@@ -210,30 +256,34 @@ impl SyntheticStream {
         let (kind, name) = if business || a % 100 < 8 {
             (
                 PartyKind::Organization,
-                format!("{} {} {}", ORG[(a >> 24) as usize % ORG.len()], family, i),
+                joined(
+                    &[ORG[(a >> 24) as usize % ORG.len()], " ", family, " "],
+                    u64::from(i),
+                    0,
+                ),
             )
         } else {
             (
                 PartyKind::Person,
-                format!(
-                    "{} {} {}",
-                    GIVEN[(a >> 16) as usize % GIVEN.len()],
-                    family,
-                    i
+                joined(
+                    &[GIVEN[(a >> 16) as usize % GIVEN.len()], " ", family, " "],
+                    u64::from(i),
+                    0,
                 ),
             )
         };
-        let home = HOME[(a >> 32) as usize % HOME.len()];
-        let bank = (a >> 40) % 60;
+        let home_index = (a >> 32) as usize % HOME.len();
+        let home = HOME[home_index];
+        let bank = (a >> 40) % OTHER_BANKS;
         Party {
-            account: format!("EX{i:010}"),
+            account: joined(&["EX"], u64::from(i), 10),
             customer: String::new(),
             name,
             kind,
             country: country(home),
             identifier: String::new(),
-            bank_bic: format!("BK{bank:02}{}XXXXX", home.to_ascii_uppercase()),
-            bank_name: format!("Other Bank {bank}"),
+            bank_bic: self.bank_bics[bank as usize * HOME.len() + home_index].clone(),
+            bank_name: self.bank_names[bank as usize].clone(),
             bank_country: country(home),
         }
     }
@@ -289,25 +339,26 @@ impl Iterator for SyntheticStream {
         );
         let r4 = self.next_u64();
         let merchants = (externals / 20).max(1);
-        let mut debtor = self.parties[a as usize].clone();
-        let mut creditor = self.parties[b as usize].clone();
-        match channel {
-            Channel::CashDeposit => debtor = Party::default(),
-            Channel::CashWithdrawal => creditor = Party::default(),
+        // Each side is built once, from the account holder or the counterparty it ends up being (cloning an
+        // account holder only to replace it cost a dozen allocations on most transactions).
+        let own = |i: u32| self.parties[i as usize].clone();
+        let (debtor, mut creditor) = match channel {
+            Channel::CashDeposit => (Party::default(), own(b)),
+            Channel::CashWithdrawal => (own(a), Party::default()),
             Channel::Card | Channel::CashPayment | Channel::PrepaidLoad => {
                 // Paid to a merchant (or a card issuer), usually at another bank.
-                creditor = self.external_party(pick_external(r4, merchants));
+                (own(a), self.external_party(pick_external(r4, merchants)))
             }
             Channel::Wire | Channel::Remittance | Channel::Cheque => {
                 let e = pick_external(r4 >> 20, externals);
-                match (r4 % 100, channel) {
+                let (debtor, mut creditor) = match (r4 % 100, channel) {
                     // Between two customers of the bank.
-                    (0..=34, Channel::Wire | Channel::Cheque) => {}
+                    (0..=34, Channel::Wire | Channel::Cheque) => (own(a), own(b)),
                     // Paid in from another bank (salaries, refunds, family).
-                    (35..=59, Channel::Wire | Channel::Cheque) => debtor = self.external_party(e),
+                    (35..=59, Channel::Wire | Channel::Cheque) => (self.external_party(e), own(b)),
                     // Paid out to another bank.
-                    _ => creditor = self.external_party(e),
-                }
+                    _ => (own(a), self.external_party(e)),
+                };
                 if creditor.customer.is_empty() && r2 % 97 < 6 {
                     // Cross-border: the creditor is abroad.
                     let c = ABROAD[(r2 >> 16) as usize % ABROAD.len()];
@@ -317,9 +368,10 @@ impl Iterator for SyntheticStream {
                     creditor.bank_bic = String::new();
                     creditor.account = format!("X{}{e:08}", c.to_ascii_uppercase());
                 }
+                (debtor, creditor)
             }
-            _ => {}
-        }
+            Channel::Other => (own(a), own(b)),
+        };
         if !self.config.planted_names.is_empty()
             && self.config.plant_every > 0
             && n % self.config.plant_every == self.config.plant_every / 2
@@ -329,7 +381,7 @@ impl Iterator for SyntheticStream {
             creditor.kind = PartyKind::Unknown;
         }
         Some(Transaction {
-            id: format!("g{n}"),
+            id: joined(&["g"], n, 0),
             timestamp,
             amount: Amount(cents as i64),
             currency: Currency::EUR,
@@ -344,6 +396,17 @@ impl Iterator for SyntheticStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_written_as_format_writes_them() {
+        for n in [0u64, 7, 10, 99, 1_000, 123_456_789, u64::MAX] {
+            for width in [0usize, 2, 8, 10, 25] {
+                let s = joined(&["EX", ""], n, width);
+                assert_eq!(s, format!("EX{n:0width$}"));
+                assert_eq!(s.capacity(), s.len(), "{s}");
+            }
+        }
+    }
 
     #[test]
     fn deterministic_and_ordered() {
