@@ -194,7 +194,7 @@ impl PartSignature {
                     return false;
                 }
                 let letters = (Self::fold13(self.0) ^ (other.0 & 0x1fff)).count_ones();
-                return self.length().abs_diff(other.length()) <= 2 && letters <= 4;
+                return Self::within_edits(self.length().abs_diff(other.length()), letters, 2);
             }
             Check::TwoEdits => {
                 if (self.0 ^ other.0) & Self::ABJAD_BIT != 0 {
@@ -204,7 +204,14 @@ impl PartSignature {
             }
         };
         let letters = ((self.0 ^ other.0) & ((1 << Self::LETTER_BITS) - 1)).count_ones();
-        self.length().abs_diff(other.length()) <= edits && letters <= 2 * edits
+        Self::within_edits(self.length().abs_diff(other.length()), letters, edits)
+    }
+
+    /// Whether two texts whose lengths differ by `length_difference` and whose letter sets differ in `letters`
+    /// letters can be `edits` edits apart: at least `length_difference` of the edits insert or delete (each
+    /// changes the letter set by at most one letter), the others substitute (at most two) or swap (none).
+    fn within_edits(length_difference: u32, letters: u32, edits: u32) -> bool {
+        length_difference <= edits && letters <= 2 * edits - length_difference
     }
 }
 

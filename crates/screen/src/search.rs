@@ -87,14 +87,33 @@ struct QueryName {
     free_bits: u64,
     /// Bits of the parts (below `MAX_PARTS`) that can conflict.
     conflicting_bits: u64,
+    /// Per part, the highest similarity it can have with a candidate part it shares only keys of the typo
+    /// families with (see [`typo_cap`]).
+    typo_caps: SmallVec<[f64; 8]>,
 }
+
+/// The highest similarity `interdict_names::part_similarity` gives a word and a part it does not equal, share no
+/// lexicon group with and whose skeleton differs from its own: a typo (one edit: `1 - 0.8 / longer length`,
+/// and the typo families reach parts at most two bytes longer; two edits score less) or a vowel-less
+/// transliteration (0.8). Parts that are not words have no typo keys.
+fn typo_cap(part: &interdict_names::Part) -> f64 {
+    if part.role != interdict_names::PartRole::Word {
+        return 1.0;
+    }
+    (1.0 - 0.8 / (part.text.len() + 2) as f64).max(0.8)
+}
+
+/// Per name: the query parts that share a key with it (and `MERGED_BIT`), the name's parts that produced a
+/// probed key (see `Hits::candidate_parts`), and the query parts among the first that share a key of exact kind
+/// (see `Hits::matched`); side by side so that one cache line holds them.
+type NameHits = [u64; 3];
 
 #[derive(Default)]
 struct Scratch {
-    /// Per name: the query parts that share a key with it (and `MERGED_BIT`).
-    masks: Vec<u64>,
-    /// Per name: its parts that produced a probed key (see `Hits::candidate_parts`).
-    candidate_masks: Vec<u64>,
+    hits: Vec<NameHits>,
+    /// One bit per name: whether it is in `touched`. Far smaller than `hits` (a million names: 240 KB against
+    /// 30 MB), so the many entries of names not touched are passed over without a cache miss.
+    touched_bits: Vec<u64>,
     touched: Vec<u32>,
 }
 
@@ -102,6 +121,10 @@ struct Scratch {
 struct Hits {
     /// Query-side weight of the parts that share a key with the candidate (or are initials).
     hit: f64,
+    /// The most those parts can contribute to the matched similarity mass: their weight, times the typo cap
+    /// ([`QueryName::typo_caps`]) for parts whose only shared keys are of the typo families (a part that shares
+    /// no key of exact kind with the candidate is at best a typo or a vowel-less spelling of one of its parts).
+    matched: f64,
     /// The part of `hit` carried by parts that can conflict.
     conflicting_hit: f64,
     /// Number of query parts hit.
@@ -161,7 +184,7 @@ fn name_score_bound(
     } else {
         params.lambda(NameClass::Organization)
     };
-    let mut bound = h.hit / (h.hit + lambda * (missed_q + missed_c));
+    let mut bound = h.matched / (h.hit + lambda * (missed_q + missed_c));
     let conflict_q = (q.conflicting_total - h.conflicting_hit).max(0.0);
     if conflict_q > 0.0 && conflict_c > 0.0 {
         let factor = 1.0
@@ -171,10 +194,12 @@ fn name_score_bound(
     (bound * substance_factor(h.hit)).min(1.0)
 }
 
-/// The hit weights of the query parts in `bits` (free initials included by the caller).
-fn hits_of(q: &QueryName, bits: u64) -> Hits {
+/// The hit weights of the query parts in `bits` (free initials included by the caller), of which those in
+/// `capped` shared only keys of the typo families.
+fn hits_of(q: &QueryName, bits: u64, capped: u64) -> Hits {
     let mut h = Hits {
         hit: 0.0,
+        matched: 0.0,
         conflicting_hit: 0.0,
         parts_hit: bits.count_ones() as usize,
         merged: false,
@@ -185,6 +210,11 @@ fn hits_of(q: &QueryName, bits: u64) -> Hits {
         let i = rest.trailing_zeros() as usize;
         rest &= rest - 1;
         h.hit += q.weights[i];
+        h.matched += if capped & (1 << i) != 0 {
+            q.weights[i] * q.typo_caps[i]
+        } else {
+            q.weights[i]
+        };
         if q.conflicting_bits & (1 << i) != 0 {
             h.conflicting_hit += q.weights[i];
         }
@@ -200,7 +230,7 @@ fn query_side_bound(h: &Hits, q: &QueryName, params: &ScoreParams) -> f64 {
     }
     let lambda = params.lambda_person.min(params.lambda_other);
     let missed_q = (q.total_weight - h.hit).max(0.0);
-    (h.hit / (h.hit + lambda * missed_q) * substance_factor(h.hit)).min(1.0)
+    (h.matched / (h.hit + lambda * missed_q) * substance_factor(h.hit)).min(1.0)
 }
 
 /// Matched weight from which a name match counts in full; below it the name score shrinks with the square root of
@@ -285,8 +315,8 @@ fn admitted_runs(posting: &[u64], signature: PartSignature, check: Check) -> Sma
 /// The per-name hit masks of one query name while its probes are read.
 struct Probing<'a> {
     index: &'a WatchlistIndex,
-    masks: &'a mut Vec<u64>,
-    candidate_masks: &'a mut Vec<u64>,
+    hits: &'a mut [NameHits],
+    touched_bits: &'a mut [u64],
     touched: &'a mut Vec<u32>,
     entries_read: usize,
 }
@@ -346,15 +376,20 @@ impl Probing<'_> {
                         continue;
                     }
                     let name = entry_name(entry) as usize;
-                    let m = &mut self.masks[name];
-                    if *m == 0 {
+                    let (word, bit) = (name >> 6, 1u64 << (name & 63));
+                    if self.touched_bits[word] & bit == 0 {
                         if !adds {
                             continue;
                         }
+                        self.touched_bits[word] |= bit;
                         self.touched.push(name as u32);
                     }
-                    *m |= bits;
-                    self.candidate_masks[name] |= candidate_bits(entry, reach);
+                    let h = &mut self.hits[name];
+                    h[0] |= bits;
+                    h[1] |= candidate_bits(entry, reach);
+                    if check == Check::None {
+                        h[2] |= bits;
+                    }
                 }
             }
         }
@@ -362,29 +397,42 @@ impl Probing<'_> {
 
     /// Sets query bit `i` on the touched names that `part` reaches through `probes`: by comparing the part
     /// with each touched name's parts when that is cheaper than reading the postings.
-    fn add_bits(&mut self, i: usize, part: &interdict_names::Part, probes: &[(keys::Key, Check)]) {
+    fn add_bits(
+        &mut self,
+        i: usize,
+        part: &interdict_names::Part,
+        typo_cap: f64,
+        probes: &[(keys::Key, Check)],
+    ) {
         let signature = PartSignature::of(part);
         if self.touched.len() * DIRECT_CHECK_COST < self.admitted_len(probes, signature) {
-            self.compare_directly(i, part);
+            self.compare_directly(i, part, typo_cap);
         } else {
             self.hit(probes, signature, 1 << i, false, Reach::Part);
         }
     }
 
     /// For every touched name, sets query bit `i` and the candidate bits of the parts that `part` is similar to:
-    /// the same bits its single-part probes would set, or fewer (a shared key does not make parts similar).
-    fn compare_directly(&mut self, i: usize, part: &interdict_names::Part) {
+    /// the same bits its single-part probes would set, or fewer (a shared key does not make parts similar). The
+    /// part counts as matched exactly unless its best similarity is within `typo_cap`.
+    fn compare_directly(&mut self, i: usize, part: &interdict_names::Part, typo_cap: f64) {
         for &name in self.touched.iter() {
             let indexed = &self.index.names[name as usize];
             let mut found = 0u64;
+            let mut best = 0.0f64;
             for (j, c) in indexed.prepared.parts.iter().enumerate() {
-                if interdict_names::part_similarity(part, c).is_some() {
+                if let Some((s, _)) = interdict_names::part_similarity(part, c) {
                     found |= if j >= 63 { OVERFLOW_BIT } else { 1 << j };
+                    best = best.max(s);
                 }
             }
             if found != 0 {
-                self.masks[name as usize] |= 1 << i;
-                self.candidate_masks[name as usize] |= found;
+                let h = &mut self.hits[name as usize];
+                h[0] |= 1 << i;
+                h[1] |= found;
+                if best > typo_cap {
+                    h[2] |= 1 << i;
+                }
             }
         }
     }
@@ -591,7 +639,9 @@ impl WatchlistIndex {
                     .take(MAX_PARTS)
                     .filter(|(_, p)| p.role.can_conflict())
                     .fold(0u64, |m, (i, _)| m | 1 << i);
+                let typo_caps = prepared.parts.iter().map(typo_cap).collect();
                 out.push(QueryName {
+                    typo_caps,
                     conflicting_bits,
                     prepared,
                     weights,
@@ -616,19 +666,19 @@ impl WatchlistIndex {
         SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
             let Scratch {
-                masks,
-                candidate_masks,
+                hits,
+                touched_bits,
                 touched,
             } = &mut *scratch;
-            if masks.len() < self.names.len() {
-                masks.resize(self.names.len(), 0);
-                candidate_masks.resize(self.names.len(), 0);
+            if hits.len() < self.names.len() {
+                hits.resize(self.names.len(), [0; 3]);
+                touched_bits.resize(self.names.len().div_ceil(64), 0);
             }
             let parts = &qn.prepared.parts;
             let mut probing = Probing {
                 index: self,
-                masks,
-                candidate_masks,
+                hits,
+                touched_bits,
                 touched,
                 entries_read: 0,
             };
@@ -670,7 +720,7 @@ impl WatchlistIndex {
                 .filter(|i| !is_essential(i))
                 .fold(0u64, |m, i| m | 1 << i);
             let bound_of =
-                |bits: u64| query_side_bound(&hits_of(qn, bits | qn.free_bits), qn, &params);
+                |bits: u64| query_side_bound(&hits_of(qn, bits | qn.free_bits, 0), qn, &params);
             let reaches = |bits: u64| bound_of(bits) >= min_bound - 1e-9;
             // A name reached through one essential part's large keys and otherwise only by non-essential parts
             // is found through its pair keys when those parts reach it through large keys too, and through the
@@ -754,10 +804,10 @@ impl WatchlistIndex {
                 if !adds(&i) {
                     let mut all = split[i].0.clone();
                     all.extend_from_slice(&split[i].1);
-                    probing.add_bits(i, p, &all);
+                    probing.add_bits(i, p, qn.typo_caps[i], &all);
                     probing.merge_hits(i, p, false);
                 } else if !split[i].1.is_empty() && large_read & (1 << i) == 0 {
-                    probing.add_bits(i, p, &split[i].1);
+                    probing.add_bits(i, p, qn.typo_caps[i], &split[i].1);
                 }
             }
             for i in (0..adjacent_pairs).filter(|&i| !pair_adds(i)) {
@@ -765,10 +815,10 @@ impl WatchlistIndex {
             }
             stats.entries_read += probing.entries_read;
             for &name in touched.iter() {
-                let mask = std::mem::take(&mut masks[name as usize]);
-                let candidate_parts = std::mem::take(&mut candidate_masks[name as usize]);
+                touched_bits[name as usize >> 6] = 0;
+                let [mask, candidate_parts, exact] = std::mem::take(&mut hits[name as usize]);
                 let bits = (mask & !MERGED_BIT) | qn.free_bits;
-                let mut h = hits_of(qn, bits);
+                let mut h = hits_of(qn, bits, bits & !exact & !qn.free_bits);
                 h.merged = mask & MERGED_BIT != 0;
                 h.candidate_parts = candidate_parts;
                 // The bound if the candidate had nothing but the hit parts: most names reached through one

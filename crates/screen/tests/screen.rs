@@ -275,10 +275,16 @@ fn un_index_agrees_with_scan_on_treated_positives() {
         }
         let scan = index.scan(&query, &options);
         let found = index.screen(&query, &options);
-        let ids = |r: &[interdict_screen::ScreenMatch]| -> Vec<(String, f64)> {
-            r.iter().map(|m| (m.id.clone(), m.score)).collect()
-        };
         assert_eq!(ids(&found), ids(&scan), "query {:?}", &row[0]);
+        // With the contract's five results, scoring stops early: the list must still be the scan's first five.
+        let top = ScreenOptions::default();
+        let scan_top = index.scan(&query, &top);
+        assert_eq!(
+            ids(&index.screen(&query, &top)),
+            ids(&scan_top),
+            "top five of {:?}",
+            &row[0]
+        );
         compared += 1;
         results += scan.len();
     }
@@ -287,6 +293,11 @@ fn un_index_agrees_with_scan_on_treated_positives() {
         results > 400,
         "the positives should find their entries ({results} results)"
     );
+}
+
+/// Result ids and scores, in order.
+fn ids(results: &[interdict_screen::ScreenMatch]) -> Vec<(String, f64)> {
+    results.iter().map(|m| (m.id.clone(), m.score)).collect()
 }
 
 /// The fields of one CSV line (double-quoted fields may hold commas; the positives have no line breaks or
@@ -336,10 +347,15 @@ fn synthetic_list_with_large_postings_agrees_with_scan() {
     for q in &queries {
         let scan = index.scan(q, &options);
         let found = index.screen(q, &options);
-        let ids = |r: &[interdict_screen::ScreenMatch]| -> Vec<(String, f64)> {
-            r.iter().map(|m| (m.id.clone(), m.score)).collect()
-        };
         assert_eq!(ids(&found), ids(&scan), "query {:?}", q.names[0].text);
+        let top = ScreenOptions::default();
+        let scan_top = index.scan(q, &top);
+        assert_eq!(
+            ids(&index.screen(q, &top)),
+            ids(&scan_top),
+            "top five of {:?}",
+            q.names[0].text
+        );
         results += scan.len();
     }
     assert!(
