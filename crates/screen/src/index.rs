@@ -5,6 +5,7 @@ use interdict_model::{Entity, NameKind, Schema, normalize_document_number};
 use interdict_names::{Lexicon, NameClass, Part, PartWeights, PreparedName, prepare};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 use std::sync::Arc;
 
 /// The name class used to prepare names of entities of a schema.
@@ -91,6 +92,70 @@ fn append_postings(
         *ids = pairs.into_iter().map(|(_, e)| e).collect();
     } else {
         ids.extend(pairs.into_iter().map(|(_, e)| e));
+    }
+}
+
+/// What a pair entry tells of its name besides its two parts, for bounding names reached through pair keys
+/// alone when a query can match at most two of their parts (see `search`). Stored in the entry's signature bits,
+/// low to high: the second part's index (6 bits); the weight left unmatched when the two heaviest parts are
+/// matched (9 bits, 1/64 units, rounded down); the weight of parts that can conflict left when the two
+/// heaviest of those are matched (9 bits, 1/64, down); the total weight (8 bits, 1/32, rounded up).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PairRest {
+    pub unmatched_beyond_two: f64,
+    pub conflicting_beyond_two: f64,
+    pub total: f64,
+}
+
+impl PairRest {
+    /// What a name summary says; nothing (zeros, which bound nothing) for names whose weights do not fit.
+    fn of(index: &WatchlistIndex, summary: &NameSummary) -> Self {
+        let (weights, descending) = index.name_bound_weights(summary);
+        let mut conflicting: SmallVec<[f64; 8]> = weights
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| summary.conflicting_parts & (1 << j) != 0)
+            .map(|(_, w)| *w)
+            .collect();
+        conflicting.sort_by(|a, b| b.total_cmp(a));
+        let fits = summary.total < 7.9 && (summary.parts as usize) < OVERFLOW_PART;
+        if !fits {
+            return PairRest {
+                unmatched_beyond_two: 0.0,
+                conflicting_beyond_two: 0.0,
+                total: 7.96875,
+            };
+        }
+        PairRest {
+            unmatched_beyond_two: descending.iter().skip(2).sum(),
+            conflicting_beyond_two: conflicting.iter().skip(2).sum(),
+            total: summary.total,
+        }
+    }
+
+    /// Signature bits of a pair entry whose second part is `second`.
+    fn signature(self, second: usize) -> PartSignature {
+        let down = |w: f64| ((w * 64.0).floor().max(0.0) as u32).min(511);
+        let up = ((self.total * 32.0).ceil().max(0.0) as u32).min(255);
+        PartSignature(
+            second.min(OVERFLOW_PART) as u32
+                | down(self.unmatched_beyond_two) << 6
+                | down(self.conflicting_beyond_two) << 15
+                | up << 24,
+        )
+    }
+
+    /// Reads [`Self::signature`] back (weights as rounded), with the second part's index.
+    pub fn read(signature: PartSignature) -> (usize, PairRest) {
+        let s = signature.0;
+        (
+            (s & 63) as usize,
+            PairRest {
+                unmatched_beyond_two: ((s >> 6) & 511) as f64 / 64.0,
+                conflicting_beyond_two: ((s >> 15) & 511) as f64 / 64.0,
+                total: (s >> 24) as f64 / 32.0,
+            },
+        )
     }
 }
 
@@ -263,36 +328,6 @@ impl WatchlistIndexBuilder {
         // Give back the half of the pairs' allocation the entries do not use (a shrinking realloc of a large block
         // moves no data).
         ids.shrink_to_fit();
-        // Pair keys: for every two parts of a name that both carry a large key, the pair of those keys.
-        let is_large = |k: &Key| postings.get(k).is_some_and(|p| p.len() > large_posting);
-        let mut pairs: Vec<(Key, u64)> = names
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(ni, n)| {
-                let mut large: Vec<(usize, Key)> = Vec::new();
-                let mut ks = Vec::with_capacity(8);
-                for (j, p) in n.prepared.parts.iter().enumerate() {
-                    ks.clear();
-                    keys::pairable_keys(p, &mut ks);
-                    large.extend(ks.iter().filter(|k| is_large(k)).map(|&k| (j, k)));
-                }
-                let mut entries: Vec<(Key, u64)> = Vec::new();
-                for (a, &(ja, ka)) in large.iter().enumerate() {
-                    for &(jb, kb) in &large[a + 1..] {
-                        if ja != jb {
-                            // The entry holds the first part; the second is in the signature bits.
-                            let second = PartSignature(jb.min(OVERFLOW_PART) as u32);
-                            entries.push((keys::pair_key(ka, kb), posting_entry(ni, ja, second)));
-                        }
-                    }
-                }
-                entries.sort_unstable();
-                entries.dedup();
-                entries.into_iter()
-            })
-            .collect();
-        pairs.par_sort_unstable();
-        append_postings(pairs, &mut postings, &mut ids);
         // Document keys and entity ids as sorted vectors (binary search): a map would hold an allocation per
         // entry, which at a million entities is a sizeable share of the index.
         let mut documents: Vec<(Key, u32)> = entities
@@ -349,6 +384,44 @@ impl WatchlistIndexBuilder {
         index.names = names;
         index.summaries = summaries;
         index.bound_weights = bound_weights;
+        // Pair keys: for every two parts of a name that both carry a large key, the pair of those keys. The
+        // entry says what else the name holds (see `PairRest`), so a query can pass over names whose other parts
+        // keep them under its bound without touching them.
+        let mut pairs: Vec<(Key, u64)> = index
+            .names
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(ni, n)| {
+                let mut large: Vec<(usize, Key)> = Vec::new();
+                let mut ks = Vec::with_capacity(8);
+                for (j, p) in n.prepared.parts.iter().enumerate() {
+                    ks.clear();
+                    keys::pairable_keys(p, &mut ks);
+                    large.extend(ks.iter().filter(|&&k| index.is_large(k)).map(|&k| (j, k)));
+                }
+                let mut entries: Vec<(Key, u64)> = Vec::new();
+                if large.len() >= 2 {
+                    let rest = PairRest::of(&index, &index.summaries[ni]);
+                    for (a, &(ja, ka)) in large.iter().enumerate() {
+                        for &(jb, kb) in &large[a + 1..] {
+                            if ja != jb {
+                                // The entry holds the first part; the second is in the signature bits.
+                                entries.push((
+                                    keys::pair_key(ka, kb),
+                                    posting_entry(ni, ja, rest.signature(jb)),
+                                ));
+                            }
+                        }
+                    }
+                }
+                entries.sort_unstable();
+                entries.dedup();
+                entries.into_iter()
+            })
+            .collect();
+        pairs.par_sort_unstable();
+        append_postings(pairs, &mut index.postings, &mut index.ids);
+        index.ids.shrink_to_fit();
         index
     }
 }

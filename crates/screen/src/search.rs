@@ -3,7 +3,7 @@
 
 use crate::evidence::{self, DOCUMENT_MATCH_SCORE, Evidence};
 use crate::index::{
-    NameSummary, WatchlistIndex, entry_name, entry_part, entry_signature, name_class,
+    NameSummary, PairRest, WatchlistIndex, entry_name, entry_part, entry_signature, name_class,
 };
 use crate::keys::{self, Check, PartSignature};
 use interdict_model::{Entity, NameKind, Schema, normalize_document_number};
@@ -368,6 +368,20 @@ impl Probing<'_> {
         adds: bool,
         reach: Reach,
     ) {
+        self.hit_bounded(probes, signature, bits, adds, reach, None);
+    }
+
+    /// [`Self::hit`] for pair probes that add names: a name not yet touched is touched only if `bound` says
+    /// its entry's [`PairRest`] can still reach the bound.
+    fn hit_bounded(
+        &mut self,
+        probes: &[(keys::Key, Check)],
+        signature: PartSignature,
+        bits: u64,
+        adds: bool,
+        reach: Reach,
+        bound: Option<&PairBound>,
+    ) {
         for &(k, check) in probes {
             for run in admitted_runs(self.index.posting(k), signature, check) {
                 self.entries_read += run.len();
@@ -378,7 +392,11 @@ impl Probing<'_> {
                     let name = entry_name(entry) as usize;
                     let (word, bit) = (name >> 6, 1u64 << (name & 63));
                     if self.touched_bits[word] & bit == 0 {
-                        if !adds {
+                        if !adds
+                            || bound.is_some_and(|b| {
+                                !b.admits(&PairRest::read(entry_signature(entry)).1)
+                            })
+                        {
                             continue;
                         }
                         self.touched_bits[word] |= bit;
@@ -438,6 +456,58 @@ impl Probing<'_> {
     }
 }
 
+/// The most a name can score that a pair probe reaches before any other probe, when the query parts that can
+/// still match it are just the pair's two (see `collect_bounds`): the name matches at most two of its parts, so
+/// the weight of its other parts stays unmatched and its conflicting parts beyond two conflict with the query's
+/// unreachable ones ([`interdict_names::align`]'s score, each term bounded the way that raises it).
+struct PairBound {
+    reachable: f64,
+    unreachable: f64,
+    unreachable_conflicting: f64,
+    query_total: f64,
+    lambda: f64,
+    conflict_strength: f64,
+    min_bound: f64,
+}
+
+impl PairBound {
+    fn new(q: &QueryName, reachable: u64, min_bound: f64, params: &ScoreParams) -> Self {
+        let weight_of = |bits: u64| {
+            q.weights
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i < MAX_PARTS && bits & (1 << i) != 0)
+                .map(|(_, w)| *w)
+                .sum::<f64>()
+        };
+        let reached = weight_of(reachable);
+        PairBound {
+            reachable: reached,
+            unreachable: (q.total_weight - reached).max(0.0),
+            unreachable_conflicting: weight_of(q.conflicting_bits & !reachable),
+            query_total: q.total_weight,
+            lambda: params.lambda_person.min(params.lambda_other),
+            conflict_strength: params.conflict_strength,
+            min_bound,
+        }
+    }
+
+    fn admits(&self, rest: &PairRest) -> bool {
+        let h = self.reachable;
+        if h <= 0.0 {
+            return false;
+        }
+        let mut bound = h / (h + self.lambda * (self.unreachable + rest.unmatched_beyond_two));
+        let (cq, cc) = (self.unreachable_conflicting, rest.conflicting_beyond_two);
+        if cq > 0.0 && cc > 0.0 {
+            let factor =
+                1.0 - self.conflict_strength * cq.min(cc) / self.query_total.max(rest.total);
+            bound *= factor.max(0.5);
+        }
+        bound * substance_factor(h) >= self.min_bound - 1e-9
+    }
+}
+
 /// Query parts that take part in retrieval (the rest of a very long name only counts when scoring).
 const MAX_PARTS: usize = 63;
 /// Mask bit recording a hit through a candidate's joined adjacent parts.
@@ -465,7 +535,7 @@ fn candidate_bits(entry: u64, reach: Reach) -> u64 {
     match reach {
         Reach::Part => bit(j),
         Reach::Joined => bit(j) | bit(j + 1),
-        Reach::Pair => bit(j) | bit(entry_signature(entry).0 as usize),
+        Reach::Pair => bit(j) | bit(PairRest::read(entry_signature(entry)).0),
     }
 }
 
@@ -750,7 +820,11 @@ impl WatchlistIndex {
             for i in query_parts.clone().filter(weighted).filter(adds) {
                 let p = &parts[i];
                 probing.hit(&split[i].0, PartSignature::of(p), 1 << i, true, Reach::Part);
-                probing.merge_hits(i, p, true);
+            }
+            // Every part's joined-part probes add (they are short): so a name not touched here matches each
+            // query part with at most one of its parts, which bounding names reached through pair keys needs.
+            for i in query_parts.clone().filter(weighted) {
+                probing.merge_hits(i, &parts[i], true);
             }
             let adjacent_pairs = qn.prepared.adjacent.len().min(MAX_PARTS - 1);
             let pair_adds = |i: usize| adds(&i) || adds(&(i + 1));
@@ -763,11 +837,22 @@ impl WatchlistIndex {
                 .filter(weighted)
                 .filter(|&i| !split[i].1.is_empty())
                 .collect();
+            // Parts that can still give bits to a name no probe above touched: those with large keys, those whose
+            // keys did not add, and free initials. When they are just the pair's two parts, a name the pair's keys
+            // reach first matches at most those two of its parts.
+            let reachable = query_parts
+                .clone()
+                .filter(weighted)
+                .filter(|i| !split[*i].1.is_empty() || !adds(i))
+                .fold(qn.free_bits, |m, i| m | 1 << i);
             for (a, &ia) in large_parts.iter().enumerate() {
                 for &ib in &large_parts[a + 1..] {
                     if !is_essential(&ia) && !is_essential(&ib) {
                         continue;
                     }
+                    let pair_bound = (reachable == (1 << ia) | (1 << ib)
+                        && parts.len() <= MAX_PARTS)
+                        .then(|| PairBound::new(qn, reachable, min_bound, &params));
                     let pairs: Vec<(keys::Key, Check)> = split[ia]
                         .1
                         .iter()
@@ -778,12 +863,13 @@ impl WatchlistIndex {
                                 .map(move |&(kb, _)| (keys::pair_key(ka, kb), Check::None))
                         })
                         .collect();
-                    probing.hit(
+                    probing.hit_bounded(
                         &pairs,
                         no_signature,
                         (1 << ia) | (1 << ib),
                         true,
                         Reach::Pair,
+                        pair_bound.as_ref(),
                     );
                 }
             }
@@ -805,7 +891,6 @@ impl WatchlistIndex {
                     let mut all = split[i].0.clone();
                     all.extend_from_slice(&split[i].1);
                     probing.add_bits(i, p, qn.typo_caps[i], &all);
-                    probing.merge_hits(i, p, false);
                 } else if !split[i].1.is_empty() && large_read & (1 << i) == 0 {
                     probing.add_bits(i, p, qn.typo_caps[i], &split[i].1);
                 }
