@@ -44,6 +44,72 @@ pub(crate) fn entry_signature(entry: u64) -> PartSignature {
     PartSignature((entry >> 32) as u32)
 }
 
+/// Runs of at least this many entries with one signature in a posting are ordered by the part they were made
+/// of ([`part_order`]) by default, so that a typo probe compares each distinct part once instead of every entry
+/// (see [`WatchlistIndexBuilder::part_group_run`]).
+pub const DEFAULT_PART_GROUP_RUN: usize = 32;
+
+/// A total order of parts that puts equal parts (equal for `interdict_names::part_similarity`: same text,
+/// skeleton, lexicon groups, role and flags) together; unknown parts (`None`: entries of parts past the 63rd)
+/// first.
+pub(crate) fn part_order(a: Option<&Part>, b: Option<&Part>) -> std::cmp::Ordering {
+    fn key(p: &Part) -> (&str, &str, &[interdict_names::GroupId], u8, bool, bool) {
+        (
+            p.text.as_str(),
+            p.skeleton.as_str(),
+            p.groups.as_slice(),
+            p.role as u8,
+            p.abjad,
+            p.native_syllables,
+        )
+    }
+    match (a, b) {
+        (Some(a), Some(b)) => key(a).cmp(&key(b)),
+        (a, b) => a.is_some().cmp(&b.is_some()),
+    }
+}
+
+/// The part a posting entry was made from, `None` for the entries of parts past the 63rd (which share one value).
+fn part_of_entry(names: &[IndexedName], entry: u64) -> Option<&Part> {
+    let j = entry_part(entry);
+    (j < OVERFLOW_PART).then(|| &names[entry_name(entry) as usize].prepared.parts[j])
+}
+
+/// Orders every long run of equal signatures in the postings by part (see [`PART_GROUP_RUN`]), in parallel.
+fn order_runs_by_part(
+    ids: &mut [u64],
+    postings: &FxHashMap<Key, Posting>,
+    names: &[IndexedName],
+    part_group_run: usize,
+) {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for p in postings.values() {
+        let mut at = p.start as usize;
+        for run in ids[p.start as usize..p.end as usize].chunk_by(|a, b| a >> 32 == b >> 32) {
+            if run.len() >= part_group_run {
+                runs.push((at, at + run.len()));
+            }
+            at += run.len();
+        }
+    }
+    runs.sort_unstable();
+    let mut slices: Vec<&mut [u64]> = Vec::with_capacity(runs.len());
+    let mut rest = ids;
+    let mut offset = 0;
+    for (start, end) in runs {
+        let (_, tail) = std::mem::take(&mut rest).split_at_mut(start - offset);
+        let (run, tail) = tail.split_at_mut(end - start);
+        slices.push(run);
+        rest = tail;
+        offset = end;
+    }
+    slices.par_iter_mut().for_each(|run| {
+        run.sort_unstable_by(|&a, &b| {
+            part_order(part_of_entry(names, a), part_of_entry(names, b)).then(a.cmp(&b))
+        })
+    });
+}
+
 /// Where a key's entries are in `WatchlistIndex::ids`, and how many distinct names they come from.
 #[derive(Debug, Clone, Copy)]
 struct Posting {
@@ -222,6 +288,7 @@ pub struct WatchlistIndexBuilder {
     entities: Vec<Entity>,
     lexicon: Option<Arc<Lexicon>>,
     large_posting: Option<usize>,
+    part_group_run: Option<usize>,
 }
 
 impl WatchlistIndexBuilder {
@@ -241,6 +308,14 @@ impl WatchlistIndexBuilder {
     /// with common words cheaper and the index larger; results are the same.
     pub fn large_posting(mut self, entries: usize) -> Self {
         self.large_posting = Some(entries);
+        self
+    }
+
+    /// Typo probes compare the query part once with each distinct part in runs of at least `entries` entries
+    /// sharing one signature (default [`DEFAULT_PART_GROUP_RUN`]), and entry by entry in shorter runs. Results
+    /// are the same; tests lower it so that small lists take the grouped path.
+    pub fn part_group_run(mut self, entries: usize) -> Self {
+        self.part_group_run = Some(entries.max(1));
         self
     }
 
@@ -267,6 +342,7 @@ impl WatchlistIndexBuilder {
     pub fn build(self) -> WatchlistIndex {
         let lexicon = self.lexicon;
         let large_posting = self.large_posting.unwrap_or(DEFAULT_LARGE_POSTING);
+        let part_group_run = self.part_group_run.unwrap_or(DEFAULT_PART_GROUP_RUN);
         let lex: &Lexicon = lexicon.as_deref().unwrap_or_else(|| Lexicon::builtin());
         let entities = self.entities;
         // Prepare names in parallel: this is the expensive part of building.
@@ -328,6 +404,7 @@ impl WatchlistIndexBuilder {
         // Give back the half of the pairs' allocation the entries do not use (a shrinking realloc of a large block
         // moves no data).
         ids.shrink_to_fit();
+        order_runs_by_part(&mut ids, &postings, &names, part_group_run);
         // Document keys and entity ids as sorted vectors (binary search): a map would hold an allocation per
         // entry, which at a million entities is a sizeable share of the index.
         let mut documents: Vec<(Key, u32)> = entities
@@ -352,6 +429,7 @@ impl WatchlistIndexBuilder {
         });
         let mut index = WatchlistIndex {
             large_posting,
+            part_group_run,
             entities,
             names: Vec::new(),
             summaries: Vec::new(),
@@ -431,6 +509,8 @@ impl WatchlistIndexBuilder {
 #[derive(Debug)]
 pub struct WatchlistIndex {
     large_posting: usize,
+    /// See [`WatchlistIndexBuilder::part_group_run`].
+    pub(crate) part_group_run: usize,
     pub(crate) entities: Vec<Entity>,
     pub(crate) names: Vec<IndexedName>,
     /// Per name, what bounding needs (parallel to `names`).
@@ -485,7 +565,12 @@ impl WatchlistIndex {
             .unwrap_or_else(|| Lexicon::builtin())
     }
 
-    /// Posting entries under `key` (see [`posting_entry`]), sorted by name.
+    /// The part a posting entry was made from (`None` past the 63rd part).
+    pub(crate) fn entry_part_of(&self, entry: u64) -> Option<&Part> {
+        part_of_entry(&self.names, entry)
+    }
+
+    /// Posting entries under `key` (see [`posting_entry`]), sorted by signature.
     pub(crate) fn posting(&self, key: Key) -> &[u64] {
         match self.postings.get(&key) {
             Some(p) => &self.ids[p.start as usize..p.end as usize],

@@ -30,7 +30,9 @@ mod search;
 pub mod synthetic;
 
 pub use evidence::{DOCUMENT_MATCH_SCORE, Evidence, EvidenceKind};
-pub use index::{DEFAULT_LARGE_POSTING, WatchlistIndex, WatchlistIndexBuilder};
+pub use index::{
+    DEFAULT_LARGE_POSTING, DEFAULT_PART_GROUP_RUN, WatchlistIndex, WatchlistIndexBuilder,
+};
 pub use search::{Explanation, ScreenMatch, ScreenOptions, SearchStats};
 
 #[cfg(test)]

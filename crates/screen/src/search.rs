@@ -4,6 +4,7 @@
 use crate::evidence::{self, DOCUMENT_MATCH_SCORE, Evidence};
 use crate::index::{
     NameSummary, PairRest, WatchlistIndex, entry_name, entry_part, entry_signature, name_class,
+    part_order,
 };
 use crate::keys::{self, Check, PartSignature};
 use interdict_model::{Entity, NameKind, Schema, normalize_document_number};
@@ -327,13 +328,7 @@ impl Probing<'_> {
         let mut ks = Vec::with_capacity(2);
         keys::merge_probe_keys(part, &mut ks);
         let probes: Probes = ks.into_iter().map(|k| (k, Check::None)).collect();
-        self.hit(
-            &probes,
-            PartSignature(0),
-            (1 << i) | MERGED_BIT,
-            adds,
-            Reach::Joined,
-        );
+        self.hit(&probes, None, (1 << i) | MERGED_BIT, adds, Reach::Joined);
     }
 
     /// Hits of the query's adjacent parts `i, i + 1` joined on candidates' single parts.
@@ -342,7 +337,7 @@ impl Probing<'_> {
         keys::adjacent_keys(query, i, &mut ks);
         let probes: Probes = ks.into_iter().map(|k| (k, Check::None)).collect();
         let pair = (1u64 << i) | (1 << (i + 1));
-        self.hit(&probes, PartSignature(0), pair, adds, Reach::Part);
+        self.hit(&probes, None, pair, adds, Reach::Part);
     }
 
     /// Number of entries the probes' admitted slices hold.
@@ -359,57 +354,120 @@ impl Probing<'_> {
     }
 
     /// Sets `bits` on every name posted under the probes whose entry passes the probe's check. Only names
-    /// already touched get bits unless `adds`.
+    /// already touched get bits unless `adds`. `typo`: the query part the probes were made of and its typo cap,
+    /// for probes with a check.
     fn hit(
         &mut self,
         probes: &[(keys::Key, Check)],
-        signature: PartSignature,
+        typo: Option<(&interdict_names::Part, f64)>,
         bits: u64,
         adds: bool,
         reach: Reach,
     ) {
-        self.hit_bounded(probes, signature, bits, adds, reach, None);
+        self.hit_bounded(probes, typo, bits, adds, reach, None);
     }
 
     /// [`Self::hit`] for pair probes that add names: a name not yet touched is touched only if `bound` says
     /// its entry's [`PairRest`] can still reach the bound.
+    ///
+    /// Entries are read a run of equal signatures at a time (the check depends on the signatures only). In long
+    /// runs of a checked probe, the entries of one part (the index orders them so, see
+    /// `WatchlistIndexBuilder::part_group_run`) are compared with the query part once, exactly, and skipped when not similar:
+    /// the common names a typo key also reaches ("Mohamed" for "Ahmed") are passed over without being touched.
     fn hit_bounded(
         &mut self,
         probes: &[(keys::Key, Check)],
-        signature: PartSignature,
+        typo: Option<(&interdict_names::Part, f64)>,
         bits: u64,
         adds: bool,
         reach: Reach,
         bound: Option<&PairBound>,
     ) {
+        let signature = typo.map_or(PartSignature(0), |(p, _)| PartSignature::of(p));
         for &(k, check) in probes {
             for run in admitted_runs(self.index.posting(k), signature, check) {
-                self.entries_read += run.len();
-                for &entry in run {
-                    if !signature.admits(entry_signature(entry), check) {
+                let mut at = 0;
+                while at < run.len() {
+                    let sig = entry_signature(run[at]);
+                    let end = at + run[at..].partition_point(|&e| entry_signature(e) == sig);
+                    let same = &run[at..end];
+                    at = end;
+                    if !signature.admits(sig, check) {
+                        self.entries_read += 1;
                         continue;
                     }
-                    let name = entry_name(entry) as usize;
-                    let (word, bit) = (name >> 6, 1u64 << (name & 63));
-                    if self.touched_bits[word] & bit == 0 {
-                        if !adds
-                            || bound.is_some_and(|b| {
-                                !b.admits(&PairRest::read(entry_signature(entry)).1)
-                            })
+                    let group_by_part = match typo {
+                        Some(t)
+                            if check != Check::None && same.len() >= self.index.part_group_run =>
                         {
-                            continue;
+                            Some(t)
                         }
-                        self.touched_bits[word] |= bit;
-                        self.touched.push(name as u32);
-                    }
-                    let h = &mut self.hits[name];
-                    h[0] |= bits;
-                    h[1] |= candidate_bits(entry, reach);
-                    if check == Check::None {
-                        h[2] |= bits;
+                        _ => None,
+                    };
+                    let Some((part, cap)) = group_by_part else {
+                        self.entries_read += same.len();
+                        for &entry in same {
+                            self.touch(entry, bits, check == Check::None, adds, reach, bound);
+                        }
+                        continue;
+                    };
+                    let mut g = 0;
+                    while g < same.len() {
+                        let first = self.index.entry_part_of(same[g]);
+                        let g_end = g + same[g..].partition_point(|&e| {
+                            part_order(self.index.entry_part_of(e), first)
+                                == std::cmp::Ordering::Equal
+                        });
+                        let group = &same[g..g_end];
+                        g = g_end;
+                        // Entries of parts past the 63rd do not say which part they are: read them one by one.
+                        let exact = match first {
+                            None => false,
+                            Some(c) => match interdict_names::part_similarity(part, c) {
+                                Some((s, _)) => s > cap,
+                                None => {
+                                    self.entries_read += 1;
+                                    continue;
+                                }
+                            },
+                        };
+                        self.entries_read += group.len();
+                        for &entry in group {
+                            self.touch(entry, bits, exact, adds, reach, bound);
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /// Sets `bits` (and, if `exact`, the exact-kind bits) on the name of `entry`, touching it first if `adds`
+    /// and `bound` allow.
+    #[inline]
+    fn touch(
+        &mut self,
+        entry: u64,
+        bits: u64,
+        exact: bool,
+        adds: bool,
+        reach: Reach,
+        bound: Option<&PairBound>,
+    ) {
+        let name = entry_name(entry) as usize;
+        let (word, bit) = (name >> 6, 1u64 << (name & 63));
+        if self.touched_bits[word] & bit == 0 {
+            if !adds || bound.is_some_and(|b| !b.admits(&PairRest::read(entry_signature(entry)).1))
+            {
+                return;
+            }
+            self.touched_bits[word] |= bit;
+            self.touched.push(name as u32);
+        }
+        let h = &mut self.hits[name];
+        h[0] |= bits;
+        h[1] |= candidate_bits(entry, reach);
+        if exact {
+            h[2] |= bits;
         }
     }
 
@@ -426,7 +484,7 @@ impl Probing<'_> {
         if self.touched.len() * DIRECT_CHECK_COST < self.admitted_len(probes, signature) {
             self.compare_directly(i, part, typo_cap);
         } else {
-            self.hit(probes, signature, 1 << i, false, Reach::Part);
+            self.hit(probes, Some((part, typo_cap)), 1 << i, false, Reach::Part);
         }
     }
 
@@ -819,7 +877,8 @@ impl WatchlistIndex {
             // Pass 1, adding candidates.
             for i in query_parts.clone().filter(weighted).filter(adds) {
                 let p = &parts[i];
-                probing.hit(&split[i].0, PartSignature::of(p), 1 << i, true, Reach::Part);
+                let typo = Some((p, qn.typo_caps[i]));
+                probing.hit(&split[i].0, typo, 1 << i, true, Reach::Part);
             }
             // Every part's joined-part probes add (they are short): so a name not touched here matches each
             // query part with at most one of its parts, which bounding names reached through pair keys needs.
@@ -865,7 +924,7 @@ impl WatchlistIndex {
                         .collect();
                     probing.hit_bounded(
                         &pairs,
-                        no_signature,
+                        None,
                         (1 << ia) | (1 << ib),
                         true,
                         Reach::Pair,
@@ -880,7 +939,7 @@ impl WatchlistIndex {
             let mut large_read = 0u64;
             for &i in large_parts.iter().filter(|i| is_essential(i)) {
                 if reaches(alone | 1 << i) {
-                    probing.hit(&split[i].1, no_signature, 1 << i, true, Reach::Part);
+                    probing.hit(&split[i].1, None, 1 << i, true, Reach::Part);
                     large_read |= 1 << i;
                 }
             }

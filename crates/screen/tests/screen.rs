@@ -221,7 +221,8 @@ proptest! {
             .collect();
         // With the default large-posting size (these lists have none), and with every posting of more than two
         // entries large, so that common words are reached through pair keys.
-        let mut small = WatchlistIndexBuilder::new().large_posting(2);
+        // Typo probes compare each distinct part once in runs of two or more entries.
+        let mut small = WatchlistIndexBuilder::new().large_posting(2).part_group_run(2);
         small.extend(entities.iter().cloned());
         let small = small.build();
         let index = index_of(entities);
@@ -336,7 +337,9 @@ fn synthetic_list_with_large_postings_agrees_with_scan() {
             q
         })
         .collect();
-    let mut b = WatchlistIndexBuilder::new().large_posting(64);
+    let mut b = WatchlistIndexBuilder::new()
+        .large_posting(64)
+        .part_group_run(4);
     b.extend(entities);
     let index = b.build();
     let options = ScreenOptions {
