@@ -364,11 +364,13 @@ impl Probing<'_> {
         adds: bool,
         reach: Reach,
     ) {
-        self.hit_bounded(probes, typo, bits, adds, reach, None);
+        self.hit_bounded(probes, typo, bits, adds, reach, Admission::default());
     }
 
-    /// [`Self::hit`] for pair probes that add names: a name not yet touched is touched only if `bound` says
-    /// its entry's [`PairRest`] can still reach the bound.
+    /// [`Self::hit`] for probes that add names under conditions: a name not yet touched is touched only if
+    /// `bound` says its entry's [`PairRest`] can still reach the bound (pair probes), and only from part groups
+    /// whose similarity with the query part `admit` accepts (probes without a check are then read by part
+    /// group too).
     ///
     /// Entries are read a run of equal signatures at a time (the check depends on the signatures only). In long
     /// runs of a checked probe, the entries of one part (the index orders them so, see
@@ -381,8 +383,12 @@ impl Probing<'_> {
         bits: u64,
         adds: bool,
         reach: Reach,
-        bound: Option<&PairBound>,
+        admission: Admission,
     ) {
+        let Admission {
+            pair: bound,
+            similarity: admit,
+        } = admission;
         let signature = typo.map_or(PartSignature(0), |(p, _)| PartSignature::of(p));
         for &(k, check) in probes {
             for run in admitted_runs(self.index.posting(k), signature, check) {
@@ -398,7 +404,8 @@ impl Probing<'_> {
                     }
                     let group_by_part = match typo {
                         Some(t)
-                            if check != Check::None && same.len() >= self.index.part_group_run =>
+                            if (check != Check::None || admit.is_some())
+                                && same.len() >= self.index.part_group_run =>
                         {
                             Some(t)
                         }
@@ -421,10 +428,10 @@ impl Probing<'_> {
                         let group = &same[g..g_end];
                         g = g_end;
                         // Entries of parts past the 63rd do not say which part they are: read them one by one.
-                        let exact = match first {
-                            None => false,
+                        let (exact, group_adds) = match first {
+                            None => (check == Check::None, adds),
                             Some(c) => match interdict_names::part_similarity(part, c) {
-                                Some((s, _)) => s > cap,
+                                Some((s, _)) => (s > cap, adds && admit.is_none_or(|f| f(s))),
                                 None => {
                                     self.entries_read += 1;
                                     continue;
@@ -433,7 +440,7 @@ impl Probing<'_> {
                         };
                         self.entries_read += group.len();
                         for &entry in group {
-                            self.touch(entry, bits, exact, adds, reach, bound);
+                            self.touch(entry, bits, exact, group_adds, reach, bound);
                         }
                     }
                 }
@@ -512,6 +519,15 @@ impl Probing<'_> {
             }
         }
     }
+}
+
+/// When a probe may add a name not yet touched (see [`Probing::hit_bounded`]); by default whenever it adds.
+#[derive(Default, Clone, Copy)]
+struct Admission<'a> {
+    /// For pair probes: the bound the entry's [`PairRest`] must reach.
+    pair: Option<&'a PairBound>,
+    /// For probes read by part group: whether a group with this similarity to the query part may add.
+    similarity: Option<&'a dyn Fn(f64) -> bool>,
 }
 
 /// The most a name can score that a pair probe reaches before any other probe, when the query parts that can
@@ -928,7 +944,10 @@ impl WatchlistIndex {
                         (1 << ia) | (1 << ib),
                         true,
                         Reach::Pair,
-                        pair_bound.as_ref(),
+                        Admission {
+                            pair: pair_bound.as_ref(),
+                            similarity: None,
+                        },
                     );
                 }
             }
@@ -939,7 +958,30 @@ impl WatchlistIndex {
             let mut large_read = 0u64;
             for &i in large_parts.iter().filter(|i| is_essential(i)) {
                 if reaches(alone | 1 << i) {
-                    probing.hit(&split[i].1, None, 1 << i, true, Reach::Part);
+                    // A name these keys reach first, through a part the query part matches with similarity
+                    // `s`, is added only if that match and `alone` can reach the bound.
+                    let base = hits_of(qn, (alone | qn.free_bits) & !(1 << i), 0);
+                    let w = qn.weights[i];
+                    let admit = |s: f64| {
+                        let h = Hits {
+                            hit: base.hit + w,
+                            matched: base.matched + s * w,
+                            ..hits_of(qn, 0, 0)
+                        };
+                        query_side_bound(&h, qn, &params) >= min_bound - 1e-9
+                    };
+                    let typo = Some((&parts[i], qn.typo_caps[i]));
+                    probing.hit_bounded(
+                        &split[i].1,
+                        typo,
+                        1 << i,
+                        true,
+                        Reach::Part,
+                        Admission {
+                            pair: None,
+                            similarity: Some(&admit),
+                        },
+                    );
                     large_read |= 1 << i;
                 }
             }
