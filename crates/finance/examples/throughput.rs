@@ -1,7 +1,8 @@
 //! Throughput run: the example rule pack (every windowed aggregate) with party screening over a synthetic
 //! stream. The generator runs on one thread and `--shards` monitors (default 2) on others through
-//! `interdict_finance::parallel` (bounded channels, so memory stays bounded); peak resident memory is read from
-//! /proc/self/status.
+//! `interdict_finance::parallel::run_refilling` (bounded channels, so memory stays bounded; the transactions
+//! the monitors are done with go back to the generator, which writes the next ones over them); peak resident
+//! memory is read from /proc/self/status.
 //!
 //! The process runs on mimalloc: every transaction is about a dozen small strings made on the generator
 //! thread and freed on a monitor thread, and glibc malloc spent about a quarter of the CPU on that traffic
@@ -92,7 +93,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => None,
     };
 
-    // parallel::run: the generator on one thread, one monitor per shard (customers hashed to shards), alerts
+    // parallel::run_refilling: the generator on one thread, one monitor per shard (customers hashed to shards), alerts
     // merged back into the order one monitor would raise them.
     let config = GeneratorConfig {
         transactions: n,
@@ -110,7 +111,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let proc0 = process_cpu_seconds();
     let (mut alert_count, mut freeze) = (0u64, 0u64);
-    let run = interdict_finance::parallel::run(
+    let run = interdict_finance::parallel::run_refilling(
         monitors,
         move || SyntheticStream::new(config),
         |alerts, _| -> Result<(), ()> {

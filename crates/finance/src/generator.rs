@@ -154,16 +154,59 @@ fn push_decimal(out: &mut String, n: u64, width: usize) {
     out.extend(digits[i..].iter().map(|&d| char::from(d)));
 }
 
-/// `parts` joined, then `n` in decimal padded to `width`, in one allocation of the exact size.
-fn joined(parts: &[&str], n: u64, width: usize) -> String {
+/// Writes `parts` joined, then `n` in decimal padded to `width`, over `s` (in place when it has the room,
+/// else in one allocation of the exact size).
+fn write_joined(s: &mut String, parts: &[&str], n: u64, width: usize) {
     let digits = n.checked_ilog10().unwrap_or(0) as usize + 1;
-    let mut s =
-        String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + digits.max(width));
+    s.clear();
+    s.reserve_exact(parts.iter().map(|p| p.len()).sum::<usize>() + digits.max(width));
     for p in parts {
         s.push_str(p);
     }
-    push_decimal(&mut s, n, width);
+    push_decimal(s, n, width);
+}
+
+#[cfg(test)]
+fn joined(parts: &[&str], n: u64, width: usize) -> String {
+    let mut s = String::new();
+    write_joined(&mut s, parts, n, width);
     s
+}
+
+/// Writes `src` over `dst`, reusing its buffer.
+fn assign(dst: &mut String, src: &str) {
+    dst.clear();
+    dst.push_str(src);
+}
+
+/// `*dst = src.clone()`, reusing `dst`'s strings.
+fn assign_party(dst: &mut Party, src: &Party) {
+    assign(&mut dst.account, &src.account);
+    assign(&mut dst.customer, &src.customer);
+    assign(&mut dst.name, &src.name);
+    dst.kind = src.kind;
+    dst.country = src.country;
+    assign(&mut dst.identifier, &src.identifier);
+    assign(&mut dst.bank_bic, &src.bank_bic);
+    assign(&mut dst.bank_name, &src.bank_name);
+    dst.bank_country = src.bank_country;
+}
+
+/// `*dst = Party::default()`, keeping `dst`'s buffers.
+fn clear_party(dst: &mut Party) {
+    for s in [
+        &mut dst.account,
+        &mut dst.customer,
+        &mut dst.name,
+        &mut dst.identifier,
+        &mut dst.bank_bic,
+        &mut dst.bank_name,
+    ] {
+        s.clear();
+    }
+    dst.kind = PartyKind::default();
+    dst.country = None;
+    dst.bank_country = None;
 }
 
 fn country(code: &str) -> Option<Country> {
@@ -249,52 +292,45 @@ impl SyntheticStream {
     /// Counterparty number `i` at another bank (stable across the stream). The most used ones (the first
     /// twentieth) are businesses: merchants, employers, utilities.
     pub fn external_party(&self, i: u32) -> Party {
+        let mut p = Party::default();
+        self.write_external_party(i, &mut p);
+        p
+    }
+
+    /// [`Self::external_party`] written over `p`, reusing its strings.
+    fn write_external_party(&self, i: u32, p: &mut Party) {
         let mut h = u64::from(i) ^ self.config.seed.rotate_left(29) ^ 0xE7E2;
         let a = splitmix(&mut h);
         let business = i < (self.external_count() / 20).max(1);
         let family = FAMILY[(a >> 8) as usize % FAMILY.len()];
-        let (kind, name) = if business || a % 100 < 8 {
-            (
-                PartyKind::Organization,
-                joined(
-                    &[ORG[(a >> 24) as usize % ORG.len()], " ", family, " "],
-                    u64::from(i),
-                    0,
-                ),
-            )
+        let (kind, first) = if business || a % 100 < 8 {
+            (PartyKind::Organization, ORG[(a >> 24) as usize % ORG.len()])
         } else {
-            (
-                PartyKind::Person,
-                joined(
-                    &[GIVEN[(a >> 16) as usize % GIVEN.len()], " ", family, " "],
-                    u64::from(i),
-                    0,
-                ),
-            )
+            (PartyKind::Person, GIVEN[(a >> 16) as usize % GIVEN.len()])
         };
         let home_index = (a >> 32) as usize % HOME.len();
         let home = HOME[home_index];
         let bank = (a >> 40) % OTHER_BANKS;
-        Party {
-            account: joined(&["EX"], u64::from(i), 10),
-            customer: String::new(),
-            name,
-            kind,
-            country: country(home),
-            identifier: String::new(),
-            bank_bic: self.bank_bics[bank as usize * HOME.len() + home_index].clone(),
-            bank_name: self.bank_names[bank as usize].clone(),
-            bank_country: country(home),
-        }
+        write_joined(&mut p.account, &["EX"], u64::from(i), 10);
+        p.customer.clear();
+        write_joined(&mut p.name, &[first, " ", family, " "], u64::from(i), 0);
+        p.kind = kind;
+        p.country = country(home);
+        p.identifier.clear();
+        assign(
+            &mut p.bank_bic,
+            &self.bank_bics[bank as usize * HOME.len() + home_index],
+        );
+        assign(&mut p.bank_name, &self.bank_names[bank as usize]);
+        p.bank_country = country(home);
     }
-}
 
-impl Iterator for SyntheticStream {
-    type Item = Transaction;
-
-    fn next(&mut self) -> Option<Transaction> {
+    /// Writes the next transaction over `tx` (what [`Iterator::next`] would return), reusing its strings:
+    /// `false`, and `tx` untouched, at the end of the stream. [`crate::parallel::run_refilling`] hands back
+    /// the transactions the monitors are done with, so a long run allocates next to nothing per transaction.
+    pub fn next_into(&mut self, tx: &mut Transaction) -> bool {
         if self.n >= self.config.transactions {
-            return None;
+            return false;
         }
         let n = self.n;
         self.n += 1;
@@ -339,57 +375,97 @@ impl Iterator for SyntheticStream {
         );
         let r4 = self.next_u64();
         let merchants = (externals / 20).max(1);
-        // Each side is built once, from the account holder or the counterparty it ends up being (cloning an
-        // account holder only to replace it cost a dozen allocations on most transactions).
-        let own = |i: u32| self.parties[i as usize].clone();
-        let (debtor, mut creditor) = match channel {
-            Channel::CashDeposit => (Party::default(), own(b)),
-            Channel::CashWithdrawal => (own(a), Party::default()),
+        // Each side is written once, from the account holder or the counterparty it ends up being.
+        let (debtor, creditor) = (&mut tx.debtor, &mut tx.creditor);
+        let own = |i: u32, p: &mut Party| assign_party(p, &self.parties[i as usize]);
+        match channel {
+            Channel::CashDeposit => {
+                clear_party(debtor);
+                own(b, creditor);
+            }
+            Channel::CashWithdrawal => {
+                own(a, debtor);
+                clear_party(creditor);
+            }
             Channel::Card | Channel::CashPayment | Channel::PrepaidLoad => {
                 // Paid to a merchant (or a card issuer), usually at another bank.
-                (own(a), self.external_party(pick_external(r4, merchants)))
+                own(a, debtor);
+                self.write_external_party(pick_external(r4, merchants), creditor);
             }
             Channel::Wire | Channel::Remittance | Channel::Cheque => {
                 let e = pick_external(r4 >> 20, externals);
-                let (debtor, mut creditor) = match (r4 % 100, channel) {
+                match (r4 % 100, channel) {
                     // Between two customers of the bank.
-                    (0..=34, Channel::Wire | Channel::Cheque) => (own(a), own(b)),
+                    (0..=34, Channel::Wire | Channel::Cheque) => {
+                        own(a, debtor);
+                        own(b, creditor);
+                    }
                     // Paid in from another bank (salaries, refunds, family).
-                    (35..=59, Channel::Wire | Channel::Cheque) => (self.external_party(e), own(b)),
+                    (35..=59, Channel::Wire | Channel::Cheque) => {
+                        self.write_external_party(e, debtor);
+                        own(b, creditor);
+                    }
                     // Paid out to another bank.
-                    _ => (own(a), self.external_party(e)),
-                };
+                    _ => {
+                        own(a, debtor);
+                        self.write_external_party(e, creditor);
+                    }
+                }
                 if creditor.customer.is_empty() && r2 % 97 < 6 {
                     // Cross-border: the creditor is abroad.
                     let c = ABROAD[(r2 >> 16) as usize % ABROAD.len()];
                     creditor.country = country(c);
                     creditor.bank_country = country(c);
-                    creditor.bank_name = "Foreign Bank Example".into();
-                    creditor.bank_bic = String::new();
-                    creditor.account = format!("X{}{e:08}", c.to_ascii_uppercase());
+                    assign(&mut creditor.bank_name, "Foreign Bank Example");
+                    creditor.bank_bic.clear();
+                    let upper = c.to_ascii_uppercase();
+                    write_joined(&mut creditor.account, &["X", &upper], u64::from(e), 8);
                 }
-                (debtor, creditor)
             }
-            Channel::Other => (own(a), own(b)),
-        };
+            Channel::Other => {
+                own(a, debtor);
+                own(b, creditor);
+            }
+        }
         if !self.config.planted_names.is_empty()
             && self.config.plant_every > 0
             && n % self.config.plant_every == self.config.plant_every / 2
         {
             let k = (n / self.config.plant_every) as usize % self.config.planted_names.len();
-            creditor.name = self.config.planted_names[k].clone();
+            assign(&mut creditor.name, &self.config.planted_names[k]);
             creditor.kind = PartyKind::Unknown;
         }
-        Some(Transaction {
-            id: joined(&["g"], n, 0),
-            timestamp,
-            amount: Amount(cents as i64),
+        write_joined(&mut tx.id, &["g"], n, 0);
+        tx.timestamp = timestamp;
+        tx.amount = Amount(cents as i64);
+        tx.currency = Currency::EUR;
+        tx.channel = channel;
+        tx.purpose.clear();
+        true
+    }
+}
+
+impl crate::parallel::Refill for SyntheticStream {
+    fn refill(&mut self, tx: &mut Transaction) -> bool {
+        self.next_into(tx)
+    }
+}
+
+impl Iterator for SyntheticStream {
+    type Item = Transaction;
+
+    fn next(&mut self) -> Option<Transaction> {
+        let mut tx = Transaction {
+            id: String::new(),
+            timestamp: Timestamp(0),
+            amount: Amount(0),
             currency: Currency::EUR,
-            channel,
-            debtor,
-            creditor,
+            channel: Channel::default(),
+            debtor: Party::default(),
+            creditor: Party::default(),
             purpose: String::new(),
-        })
+        };
+        self.next_into(&mut tx).then_some(tx)
     }
 }
 
@@ -406,6 +482,28 @@ mod tests {
                 assert_eq!(s.capacity(), s.len(), "{s}");
             }
         }
+    }
+
+    #[test]
+    fn written_over_old_transactions_as_built_afresh() {
+        let cfg = GeneratorConfig {
+            transactions: 5_000,
+            accounts: 300,
+            planted_names: vec!["Planted Name".into()],
+            plant_every: 7,
+            ..GeneratorConfig::default()
+        };
+        let fresh: Vec<Transaction> = SyntheticStream::new(cfg.clone()).collect();
+        // Slots cycling through older transactions of every shape.
+        let mut slots: Vec<Transaction> = fresh[..3].to_vec();
+        let mut s = SyntheticStream::new(cfg);
+        for (i, want) in fresh.iter().enumerate() {
+            let slot = &mut slots[i % 3];
+            assert!(s.next_into(slot));
+            assert_eq!(slot, want, "transaction {i}");
+        }
+        assert!(!s.next_into(&mut slots[0]));
+        assert_eq!(slots[0], fresh[4_998], "untouched at the end");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use crate::alert::{Alert, AlertAction, ScreeningFinding};
 use crate::key::{EntityKey, PrehashedMap, hash_bytes};
 use crate::rules::expr::EvalContext;
-use crate::rules::window::{EntityLog, LogEvent, LogLayout};
+use crate::rules::window::{EntityLog, LogEvent, LogLayout, Released, release};
 use crate::rules::{Entity, ReportKind, RulePack, Side};
 use crate::screening::{PartyQueryRef, PartyRole, PartyScreener, ScreeningCache};
 use crate::{Party, Timestamp, Transaction};
@@ -73,6 +73,8 @@ pub struct Monitor {
     /// For each entity kind, the start of each window group at the current transaction's time.
     starts: [Vec<i64>; 2],
     since_sweep: u64,
+    /// Transactions let go of, kept for reuse when recycling (see [`Released`]).
+    released: Released,
 }
 
 fn side_party(tx: &Transaction, side: Side) -> (&Party, &Party) {
@@ -134,6 +136,7 @@ impl Monitor {
             scratch: vec![0.0; n],
             starts,
             since_sweep: 0,
+            released: None,
         }
     }
 
@@ -207,6 +210,7 @@ impl Monitor {
             scratch,
             starts,
             since_sweep,
+            released,
         } = self;
         let pack: &RulePack = pack;
         stats.transactions += 1;
@@ -300,7 +304,7 @@ impl Monitor {
                 for (g, &start) in starts[k].iter().enumerate() {
                     log.expire(layout, g, start);
                 }
-                log.compact(layout);
+                log.compact(layout, released);
                 for (event_side, mask) in events {
                     if mask == 0 {
                         continue;
@@ -315,6 +319,7 @@ impl Monitor {
                             mask,
                             tx: Some(tx.clone()),
                         },
+                        released,
                     );
                 }
                 for (slot, &ai) in kind_aggregates[k].iter().enumerate() {
@@ -471,12 +476,28 @@ impl Monitor {
             }
         }
 
+        release(released, tx);
+
         // Sweeps cost one visit per live entity: run them when as many transactions as live entities (and at
         // least 65,536) have passed, so they stay O(1) per transaction.
         *since_sweep += 1;
         if *since_sweep >= 65_536 && *since_sweep >= (logs[0].len() + logs[1].len()) as u64 {
             self.sweep();
         }
+    }
+
+    /// Starts keeping the transactions this monitor lets go of (and nothing else holds) for
+    /// [`Monitor::take_released`], instead of dropping them.
+    pub(crate) fn keep_released(&mut self) {
+        self.released.get_or_insert_with(Vec::new);
+    }
+
+    /// The transactions let go of since the last call (see [`Monitor::keep_released`]).
+    pub(crate) fn take_released(&mut self) -> Vec<Arc<Transaction>> {
+        self.released
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// Drops entities whose newest event has left every window, bounding memory on endless streams.

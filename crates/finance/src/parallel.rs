@@ -14,6 +14,11 @@
 //! The one assumption: an account belongs to one customer id throughout the stream (account aggregates of an
 //! account seen under two customer ids hashed to different shards would be split). Channels are bounded, so
 //! memory stays bounded whatever the stream length.
+//!
+//! [`run_refilling`] does the same with a source that can write a transaction over a used one ([`Refill`]):
+//! the shards hand back the transactions their windows let go of (when nothing else holds them), and the input
+//! thread writes the next ones over them, so their strings are reused instead of allocated on the input thread
+//! and freed on a shard thread.
 
 use crate::rules::Side;
 use crate::{Alert, Monitor, MonitorStats, Party, RulePack, Timestamp, Transaction};
@@ -53,6 +58,48 @@ const BOTH: &[Side] = &[Side::Debtor, Side::Creditor];
 const DEBTOR: &[Side] = &[Side::Debtor];
 const CREDITOR: &[Side] = &[Side::Creditor];
 
+/// A transaction source that can write its next transaction over a used one, reusing its allocations
+/// ([`crate::generator::SyntheticStream`] is one).
+pub trait Refill: Iterator<Item = Transaction> {
+    /// Writes the next transaction over `tx` (what `next` would return); `false` at the end of the stream.
+    fn refill(&mut self, tx: &mut Transaction) -> bool;
+}
+
+/// Used transactions waiting on the input thread to be written over, at most this many per shard (beyond,
+/// the ones handed back are dropped).
+const SPARE_PER_SHARD: usize = BATCH * IN_FLIGHT;
+
+/// Where the input thread takes its transactions from.
+trait Source {
+    /// Whether it writes over used transactions (so the shards should hand them back).
+    const REFILLS: bool;
+    /// The next transaction, written over one of `spare` when it can.
+    fn next_arc(&mut self, spare: &mut Vec<Arc<Transaction>>) -> Option<Arc<Transaction>>;
+}
+
+struct Plain<I>(I);
+
+impl<I: Iterator<Item = Transaction>> Source for Plain<I> {
+    const REFILLS: bool = false;
+    fn next_arc(&mut self, _: &mut Vec<Arc<Transaction>>) -> Option<Arc<Transaction>> {
+        self.0.next().map(Arc::new)
+    }
+}
+
+struct Refilling<S>(S);
+
+impl<S: Refill> Source for Refilling<S> {
+    const REFILLS: bool = true;
+    fn next_arc(&mut self, spare: &mut Vec<Arc<Transaction>>) -> Option<Arc<Transaction>> {
+        while let Some(mut used) = spare.pop() {
+            if let Some(tx) = Arc::get_mut(&mut used) {
+                return self.0.refill(tx).then_some(used);
+            }
+        }
+        self.0.next().map(Arc::new)
+    }
+}
+
 /// Runs `monitors` (one per shard, built alike: same pack, same screener) over the transactions of `input`
 /// (called on the input thread, so readers need not be `Send`), with one thread per monitor; the calling
 /// thread receives, batch by batch, the alerts in the order one monitor would have raised them and the
@@ -66,11 +113,38 @@ const CREDITOR: &[Side] = &[Side::Creditor];
 pub fn run<I, E>(
     monitors: Vec<Monitor>,
     input: impl FnOnce() -> I + Send,
-    mut sink: impl FnMut(Vec<Alert>, u64) -> Result<(), E>,
+    sink: impl FnMut(Vec<Alert>, u64) -> Result<(), E>,
 ) -> Result<ParallelRun, E>
 where
     I: IntoIterator<Item = Transaction>,
 {
+    run_source(monitors, move || Plain(input().into_iter()), sink)
+}
+
+/// [`run`] over a source that writes transactions over used ones: the same alerts, in the same order, with
+/// the transactions the monitors are done with handed back to the input thread for reuse.
+///
+/// # Errors
+/// The first error `sink` returns; the run stops there.
+///
+/// # Panics
+/// If a shard thread panics.
+pub fn run_refilling<S, E>(
+    monitors: Vec<Monitor>,
+    input: impl FnOnce() -> S + Send,
+    sink: impl FnMut(Vec<Alert>, u64) -> Result<(), E>,
+) -> Result<ParallelRun, E>
+where
+    S: Refill,
+{
+    run_source(monitors, move || Refilling(input()), sink)
+}
+
+fn run_source<S: Source, E>(
+    monitors: Vec<Monitor>,
+    input: impl FnOnce() -> S + Send,
+    mut sink: impl FnMut(Vec<Alert>, u64) -> Result<(), E>,
+) -> Result<ParallelRun, E> {
     let shards = monitors.len().max(1);
     let pack: Arc<RulePack> = match monitors.first() {
         Some(m) => m.pack_arc(),
@@ -82,8 +156,14 @@ where
         let mut workers = Vec::new();
         // Emptied batch vectors go back to the input thread (no large allocation per batch).
         let (recycle, recycled) = std::sync::mpsc::channel::<Items>();
+        // Transactions the shards are done with go back to the input thread to be written over.
+        let (hand_back, handed_back) = std::sync::mpsc::channel::<Vec<Arc<Transaction>>>();
         for mut monitor in monitors {
             let recycle = recycle.clone();
+            let hand_back = hand_back.clone();
+            if S::REFILLS {
+                monitor.keep_released();
+            }
             let (send_in, recv_in) = sync_channel::<SubBatch>(IN_FLIGHT);
             let (send_out, recv_out) = sync_channel::<(u32, Tagged)>(IN_FLIGHT);
             to_shard.push(send_in);
@@ -101,6 +181,10 @@ where
                         }
                     }
                     let _ = recycle.send(batch);
+                    let used = monitor.take_released();
+                    if !used.is_empty() {
+                        let _ = hand_back.send(used);
+                    }
                     if send_out.send((total, tagged)).is_err() {
                         break;
                     }
@@ -112,8 +196,10 @@ where
                 (monitor.stats(), cpu)
             }));
         }
+        drop(hand_back);
         let input_stats = scope.spawn(move || {
             let mut stats = MonitorStats::default();
+            let mut spare: Vec<Arc<Transaction>> = Vec::new();
             let mut latest = Timestamp(i64::MIN);
             let new_batches = || -> Vec<Items> {
                 (0..shards)
@@ -134,7 +220,8 @@ where
                 }
                 true
             };
-            for tx in input() {
+            let mut source = input();
+            while let Some(tx) = source.next_arc(&mut spare) {
                 stats.transactions += 1;
                 if tx.timestamp < latest {
                     stats.out_of_order += 1;
@@ -145,7 +232,6 @@ where
                     stats.unconverted_currency += 1;
                 }
                 let (d, c) = (shard_of(&tx.debtor, shards), shard_of(&tx.creditor, shards));
-                let tx = Arc::new(tx);
                 if d == c {
                     batches[d].push((n, tx, BOTH));
                 } else {
@@ -154,6 +240,11 @@ where
                 }
                 n += 1;
                 if n as usize == BATCH {
+                    for used in handed_back.try_iter() {
+                        if spare.len() + used.len() <= SPARE_PER_SHARD * shards {
+                            spare.extend(used);
+                        }
+                    }
                     if !send(std::mem::replace(&mut batches, new_batches()), n) {
                         return stats;
                     }

@@ -714,19 +714,30 @@ fn parallel_run_raises_exactly_the_sequential_alerts_in_order() {
     };
     assert!(one.len() > 1_000, "{} alerts", one.len());
     assert!(freezes(&one, Side::Debtor) > 10 && freezes(&one, Side::Creditor) > 10);
-    for threads in [2, 3] {
+    // Also with the transactions the monitors let go of written over by the generator (run_refilling): an
+    // alert still holding one would see it change.
+    for (threads, refilling) in [(2, false), (3, false), (2, true), (3, true)] {
         let monitors = (0..threads).map(|_| monitor()).collect();
         let mut parallel = Vec::new();
         let mut counted = 0;
-        let run = interdict_finance::parallel::run(
-            monitors,
-            || SyntheticStream::new(config.clone()),
-            |alerts, n| {
-                parallel.extend(alerts);
-                counted += n;
-                Ok::<(), ()>(())
-            },
-        )
+        let sink = |alerts: Vec<Alert>, n| {
+            parallel.extend(alerts);
+            counted += n;
+            Ok::<(), ()>(())
+        };
+        let run = if refilling {
+            interdict_finance::parallel::run_refilling(
+                monitors,
+                || SyntheticStream::new(config.clone()),
+                sink,
+            )
+        } else {
+            interdict_finance::parallel::run(
+                monitors,
+                || SyntheticStream::new(config.clone()),
+                sink,
+            )
+        }
         .unwrap();
         assert_eq!(counted, 40_000);
         assert_eq!(run.stats.transactions, sequential.transactions);

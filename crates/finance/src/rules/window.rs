@@ -135,6 +135,22 @@ pub(crate) struct LogEvent {
     pub tx: Option<Arc<Transaction>>,
 }
 
+/// Where the monitor puts the transactions its logs let go of. `None`: they are dropped. `Some` (when the
+/// monitor runs under [`crate::parallel::run_refilling`]): those nothing else holds any more are kept, to
+/// be handed back to the input thread and written over with new transactions (no allocation, no free from
+/// another thread).
+pub(crate) type Released = Option<Vec<Arc<Transaction>>>;
+
+/// Lets go of `tx` into `released` (see [`Released`]).
+#[inline]
+pub(crate) fn release(released: &mut Released, mut tx: Arc<Transaction>) {
+    if let Some(kept) = released
+        && Arc::get_mut(&mut tx).is_some()
+    {
+        kept.push(tx);
+    }
+}
+
 /// How many of an entity's newest events keep their transaction for alerts.
 pub const TRANSACTIONS_KEPT_PER_ENTITY: usize = 100;
 
@@ -249,12 +265,14 @@ impl EntityLog {
         }
     }
 
-    pub(crate) fn push(&mut self, layout: &LogLayout, e: LogEvent) {
+    pub(crate) fn push(&mut self, layout: &LogLayout, e: LogEvent, released: &mut Released) {
         self.add(layout, e.amount, e.counterparty, e.mask, 1);
         self.events.push_back(e);
         let n = self.events.len();
-        if n > TRANSACTIONS_KEPT_PER_ENTITY {
-            self.events[n - 1 - TRANSACTIONS_KEPT_PER_ENTITY].tx = None;
+        if n > TRANSACTIONS_KEPT_PER_ENTITY
+            && let Some(tx) = self.events[n - 1 - TRANSACTIONS_KEPT_PER_ENTITY].tx.take()
+        {
+            release(released, tx);
         }
     }
 
@@ -280,14 +298,18 @@ impl EntityLog {
     }
 
     /// Drops the events every window has passed.
-    pub(crate) fn compact(&mut self, layout: &LogLayout) {
+    pub(crate) fn compact(&mut self, layout: &LogLayout, released: &mut Released) {
         let min_head = self.numbers[..layout.groups()]
             .iter()
             .map(|&h| h as u64)
             .min()
             .unwrap_or(self.base);
-        while self.base < min_head && !self.events.is_empty() {
-            self.events.pop_front();
+        while self.base < min_head
+            && let Some(e) = self.events.pop_front()
+        {
+            if let Some(tx) = e.tx {
+                release(released, tx);
+            }
             self.base += 1;
         }
     }
