@@ -49,10 +49,10 @@ pub(crate) fn entry_signature(entry: u64) -> PartSignature {
 /// (see [`WatchlistIndexBuilder::part_group_run`]).
 pub const DEFAULT_PART_GROUP_RUN: usize = 32;
 
-/// A total order of parts that puts equal parts (equal for `interdict_names::part_similarity`: same text,
-/// skeleton, lexicon groups, role and flags) together; unknown parts (`None`: entries of parts past the 63rd)
+/// A total order of parts that puts equal parts (`Part`'s equality: same text, skeleton, lexicon groups, role
+/// and flags, which is all `interdict_names::part_similarity` reads) together; unknown parts (`None`: entries of parts past the 63rd)
 /// first.
-pub(crate) fn part_order(a: Option<&Part>, b: Option<&Part>) -> std::cmp::Ordering {
+fn part_order(a: Option<&Part>, b: Option<&Part>) -> std::cmp::Ordering {
     fn key(p: &Part) -> (&str, &str, &[interdict_names::GroupId], u8, bool, bool) {
         (
             p.text.as_str(),

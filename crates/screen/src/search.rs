@@ -4,7 +4,6 @@
 use crate::evidence::{self, DOCUMENT_MATCH_SCORE, Evidence};
 use crate::index::{
     NameSummary, PairRest, WatchlistIndex, entry_name, entry_part, entry_signature, name_class,
-    part_order,
 };
 use crate::keys::{self, Check, PartSignature};
 use interdict_model::{Entity, NameKind, Schema, normalize_document_number};
@@ -421,10 +420,7 @@ impl Probing<'_> {
                     let mut g = 0;
                     while g < same.len() {
                         let first = self.index.entry_part_of(same[g]);
-                        let g_end = g + same[g..].partition_point(|&e| {
-                            part_order(self.index.entry_part_of(e), first)
-                                == std::cmp::Ordering::Equal
-                        });
+                        let g_end = group_end(same, g, |e| self.index.entry_part_of(e) == first);
                         let group = &same[g..g_end];
                         g = g_end;
                         // Entries of parts past the 63rd do not say which part they are: read them one by one.
@@ -519,6 +515,23 @@ impl Probing<'_> {
             }
         }
     }
+}
+
+/// The end of the group that starts at `start` in `entries`, where `same(e)` holds for the group's entries and
+/// for no later one: a galloping search, since most groups are short.
+fn group_end(entries: &[u64], start: usize, same: impl Fn(u64) -> bool) -> usize {
+    let n = entries.len();
+    let mut known = start + 1;
+    let mut step = 1;
+    while known < n {
+        let probe = (known + step - 1).min(n - 1);
+        if !same(entries[probe]) {
+            return known + entries[known..probe].partition_point(|&e| same(e));
+        }
+        known = probe + 1;
+        step *= 2;
+    }
+    n
 }
 
 /// When a probe may add a name not yet touched (see [`Probing::hit_bounded`]); by default whenever it adds.
