@@ -436,6 +436,8 @@ impl WatchlistIndexBuilder {
             bound_weights: Vec::new(),
             postings,
             ids,
+            pair_postings: FxHashMap::default(),
+            pair_ids: Vec::new(),
             documents,
             by_id,
             lexicon,
@@ -498,8 +500,9 @@ impl WatchlistIndexBuilder {
             })
             .collect();
         pairs.par_sort_unstable();
-        append_postings(pairs, &mut index.postings, &mut index.ids);
-        index.ids.shrink_to_fit();
+        // In their own array: appending to `ids` would reallocate it, holding it twice at the peak of building.
+        append_postings(pairs, &mut index.pair_postings, &mut index.pair_ids);
+        index.pair_ids.shrink_to_fit();
         index
     }
 }
@@ -519,6 +522,9 @@ pub struct WatchlistIndex {
     pub(crate) bound_weights: Vec<f64>,
     postings: FxHashMap<Key, Posting>,
     ids: Vec<u64>,
+    /// Postings of the pair keys (family `P`), kept apart from the others.
+    pair_postings: FxHashMap<Key, Posting>,
+    pair_ids: Vec<u64>,
     /// (document key, entity), sorted.
     documents: Vec<(Key, u32)>,
     /// Entity indices sorted by id (then by index, so the first of duplicate ids comes first).
@@ -574,7 +580,10 @@ impl WatchlistIndex {
     pub(crate) fn posting(&self, key: Key) -> &[u64] {
         match self.postings.get(&key) {
             Some(p) => &self.ids[p.start as usize..p.end as usize],
-            None => &[],
+            None => match self.pair_postings.get(&key) {
+                Some(p) => &self.pair_ids[p.start as usize..p.end as usize],
+                None => &[],
+            },
         }
     }
 
