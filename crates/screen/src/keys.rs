@@ -38,6 +38,9 @@ pub(crate) fn text_key(text: &str) -> Key {
 pub(crate) enum Check {
     /// Every hit counts (same text, same lexicon group, same skeleton, initials, joined parts).
     None,
+    /// Every hit counts, and the parts are at most variants of each other (same lexicon group, same skeleton):
+    /// their similarity is below 1.0 unless their texts are equal, which the `T` key says.
+    Variant,
     /// The parts must be at most one text edit apart (`E` family): the probe is the query text with the byte
     /// `deleted` removed at `at` ([`WHOLE`] when nothing is removed); see [`PartSignature::admits`].
     OneEdit { at: u8, deleted: u8 },
@@ -54,6 +57,11 @@ pub(crate) enum Check {
 pub(crate) const WHOLE: u8 = 31;
 
 impl Check {
+    /// Whether every entry under the probed key counts (no signature check).
+    pub fn admits_all(self) -> bool {
+        matches!(self, Check::None | Check::Variant)
+    }
+
     /// The entries this check rejects as a block: within each signature prefix, the entries whose low 26
     /// signature bits are in the returned inclusive range made their key the same way the probe did, so the
     /// part is the query part's own text (`OneEdit`) or skeleton (`SkeletonDeletion`), which the `T` and `S`
@@ -76,7 +84,7 @@ impl Check {
     /// Order of leniency (for keeping the most lenient of duplicate probes).
     pub fn rank(self) -> u8 {
         match self {
-            Check::None => 0,
+            Check::None | Check::Variant => 0,
             Check::TwoEdits => 1,
             Check::SkeletonDeletion { .. } => 2,
             Check::OneEdit { .. } => 3,
@@ -147,7 +155,7 @@ impl PartSignature {
             )
         };
         match check {
-            Check::None => smallvec![(0, 63)],
+            Check::None | Check::Variant => smallvec![(0, 63)],
             Check::OneEdit { .. } => smallvec![around(false, 1), around(true, 1)],
             Check::TwoEdits | Check::SkeletonDeletion { .. } => {
                 smallvec![
@@ -169,7 +177,7 @@ impl PartSignature {
     /// are neighbours removing the same byte (a transposition).
     pub fn admits(self, other: PartSignature, check: Check) -> bool {
         let edits = match check {
-            Check::None => return true,
+            Check::None | Check::Variant => return true,
             Check::OneEdit { at, deleted } => {
                 let other_at = (other.0 & 31) as u8;
                 let other_deleted = ((other.0 >> 5) & 0xff) as u8;
@@ -237,7 +245,7 @@ fn skeleton_probes(skeleton: &str, out: &mut Vec<(Key, Check)>) {
         return;
     }
     // Equal skeletons agree whatever the texts; a one-class difference needs the texts close (or an abjad side).
-    out.push((key(b'S', b), Check::None));
+    out.push((key(b'S', b), Check::Variant));
     if b.len() >= 3 {
         // The candidate's skeleton is one class longer (at least four).
         let whole = Check::SkeletonDeletion {
@@ -318,7 +326,7 @@ pub(crate) fn part_probes(part: &Part, out: &mut Vec<(Key, Check)>) {
         return;
     }
     for g in &part.groups {
-        out.push((group_key(*g), Check::None));
+        out.push((group_key(*g), Check::Variant));
     }
     skeleton_probes(&part.skeleton, out);
     if interdict_names::typo_by_text(part) {

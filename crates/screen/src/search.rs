@@ -373,10 +373,12 @@ impl Probing<'_> {
     /// whose similarity with the query part `admit` accepts (probes without a check are then read by part
     /// group too).
     ///
-    /// Entries are read a run of equal signatures at a time (the check depends on the signatures only). In long
-    /// runs of a checked probe, the entries of one part (the index orders them so, see
-    /// `WatchlistIndexBuilder::part_group_run`) are compared with the query part once, exactly, and skipped when not similar:
-    /// the common names a typo key also reaches ("Mohamed" for "Ahmed") are passed over without being touched.
+    /// Entries are read a run of equal signatures at a time (the check depends on the signatures only). For
+    /// checked and variant probes, the entries of one part are compared with the query part once, exactly
+    /// (`part_similarity`), and skipped when not similar: the common names a typo key also reaches ("Mohamed"
+    /// for "Ahmed") are passed over without being touched, the letter-set filter's false typos do not become
+    /// candidates, and a variant's similarity (below 1.0) bounds the score. In long runs the index orders
+    /// entries by part (see `WatchlistIndexBuilder::part_group_run`), so each distinct part is compared once.
     fn hit_bounded(
         &mut self,
         probes: &[(keys::Key, Check)],
@@ -405,8 +407,9 @@ impl Probing<'_> {
                     }
                     let group_by_part = match typo {
                         Some(t)
-                            if (check != Check::None || admit.is_some())
-                                && same.len() >= self.index.part_group_run =>
+                            if !check.admits_all()
+                                || check == Check::Variant
+                                || (admit.is_some() && same.len() >= self.index.part_group_run) =>
                         {
                             Some(t)
                         }
@@ -415,19 +418,21 @@ impl Probing<'_> {
                     let Some((part, cap)) = group_by_part else {
                         self.entries_read += same.len();
                         for &entry in same {
-                            self.touch(entry, bits, check == Check::None, adds, reach, bound);
+                            self.touch(entry, bits, check.admits_all(), adds, reach, bound);
                         }
                         continue;
                     };
                     let mut g = 0;
                     while g < same.len() {
                         let first = self.index.entry_part_of(same[g]);
-                        let g_end = group_end(same, g, |e| self.index.entry_part_of(e) == first);
+                        let ordered = same.len() >= self.index.part_group_run;
+                        let g_end =
+                            group_end(same, g, ordered, |e| self.index.entry_part_of(e) == first);
                         let group = &same[g..g_end];
                         g = g_end;
                         // Entries of parts past the 63rd do not say which part they are: read them one by one.
                         let (exact, group_adds) = match first {
-                            None => (check == Check::None, adds),
+                            None => (check.admits_all(), adds),
                             Some(c) => match interdict_names::part_similarity(part, c) {
                                 Some((s, _)) => (s > cap, adds && admit.is_none_or(|f| f(s))),
                                 None => {
@@ -519,10 +524,19 @@ impl Probing<'_> {
     }
 }
 
-/// The end of the group that starts at `start` in `entries`, where `same(e)` holds for the group's entries and
-/// for no later one: a galloping search, since most groups are short.
-fn group_end(entries: &[u64], start: usize, same: impl Fn(u64) -> bool) -> usize {
+/// The end of the group that starts at `start` in `entries`, where `same(e)` holds for the group's entries. In
+/// `ordered` entries (equal parts together) it holds for no later one and the end is found by galloping search,
+/// since most groups are short; otherwise the group ends at the first entry it does not hold for.
+fn group_end(entries: &[u64], start: usize, ordered: bool, same: impl Fn(u64) -> bool) -> usize {
     let n = entries.len();
+    if !ordered {
+        return start
+            + 1
+            + entries[start + 1..]
+                .iter()
+                .take_while(|&&e| same(e))
+                .count();
+    }
     let mut known = start + 1;
     let mut step = 1;
     while known < n {
@@ -870,7 +884,7 @@ impl WatchlistIndex {
                 .map(|p| {
                     single_probes(p)
                         .into_iter()
-                        .partition(|&(k, check)| check != Check::None || !self.is_large(k))
+                        .partition(|&(k, check)| !check.admits_all() || !self.is_large(k))
                 })
                 .collect();
             let is_essential = |i: &usize| essential & (1 << i) != 0;
