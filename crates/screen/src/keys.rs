@@ -230,7 +230,7 @@ fn skeleton_keys(part: &Part, out: &mut Vec<(Key, PartSignature)>) {
     if b.is_empty() {
         return;
     }
-    out.push((key(b'S', b), PartSignature::of(part)));
+    out.push((skeleton_key(&part.skeleton), PartSignature::of(part)));
     for_each_deletion(b, 4, |at, class, d| {
         out.push((
             key(b'D', d),
@@ -245,7 +245,7 @@ fn skeleton_probes(skeleton: &str, out: &mut Vec<(Key, Check)>) {
         return;
     }
     // Equal skeletons agree whatever the texts; a one-class difference needs the texts close (or an abjad side).
-    out.push((key(b'S', b), Check::Variant));
+    out.push((skeleton_key(skeleton), Check::Variant));
     if b.len() >= 3 {
         // The candidate's skeleton is one class longer (at least four).
         let whole = Check::SkeletonDeletion {
@@ -273,6 +273,11 @@ fn for_each_deletion(b: &[u8], min_len: usize, mut f: impl FnMut(u8, u8, &[u8]))
         buf.extend_from_slice(&b[i + 1..]);
         f(i.min(WHOLE as usize - 1) as u8, b[i], &buf);
     }
+}
+
+/// The key of a word's full consonant skeleton (family `S`).
+pub(crate) fn skeleton_key(skeleton: &str) -> Key {
+    key(b'S', skeleton.as_bytes())
 }
 
 /// The key of a variant-lexicon group.
@@ -360,7 +365,7 @@ pub(crate) fn pairable_keys(part: &Part, out: &mut Vec<Key>) {
         out.push(group_key(*g));
     }
     if !part.skeleton.is_empty() {
-        out.push(key(b'S', part.skeleton.as_bytes()));
+        out.push(skeleton_key(&part.skeleton));
     }
 }
 

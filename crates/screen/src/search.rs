@@ -882,9 +882,19 @@ impl WatchlistIndex {
                 .iter()
                 .take(MAX_PARTS)
                 .map(|p| {
-                    single_probes(p)
+                    let (small, mut large): (Probes, Probes) = single_probes(p)
                         .into_iter()
-                        .partition(|&(k, check)| !check.admits_all() || !self.is_large(k))
+                        .partition(|&(k, check)| !check.admits_all() || !self.is_large(k));
+                    // A word's text key reaches only words with its own text, which its skeleton key reaches
+                    // too: when that is large as well, reading (or pairing) the text key adds nothing.
+                    if p.role == interdict_names::PartRole::Word && !p.skeleton.is_empty() {
+                        let skeleton = keys::skeleton_key(&p.skeleton);
+                        if large.iter().any(|&(k, _)| k == skeleton) {
+                            let text = keys::text_key(&p.text);
+                            large.retain(|&(k, _)| k != text);
+                        }
+                    }
+                    (small, large)
                 })
                 .collect();
             let is_essential = |i: &usize| essential & (1 << i) != 0;
