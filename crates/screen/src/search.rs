@@ -967,7 +967,7 @@ impl WatchlistIndex {
                     let pair_bound = (reachable == (1 << ia) | (1 << ib)
                         && parts.len() <= MAX_PARTS)
                         .then(|| PairBound::new(qn, reachable, min_bound, &params));
-                    let pairs: Vec<(keys::Key, Check)> = split[ia]
+                    let mut pairs: Vec<(keys::Key, Check)> = split[ia]
                         .1
                         .iter()
                         .flat_map(|&(ka, _)| {
@@ -977,6 +977,9 @@ impl WatchlistIndex {
                                 .map(move |&(kb, _)| (keys::pair_key(ka, kb), Check::None))
                         })
                         .collect();
+                    // Parts with keys in common ("Mohammed Mohammed") make the same pair key twice.
+                    pairs.sort_unstable_by_key(|&(k, _)| k);
+                    pairs.dedup();
                     probing.hit_bounded(
                         &pairs,
                         None,
