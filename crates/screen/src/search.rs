@@ -485,23 +485,23 @@ impl Probing<'_> {
     /// with each touched name's parts when that is cheaper than reading the postings.
     fn add_bits(
         &mut self,
-        i: usize,
+        bits: u64,
         part: &interdict_names::Part,
         typo_cap: f64,
         probes: &[(keys::Key, Check)],
     ) {
         let signature = PartSignature::of(part);
         if self.touched.len() * DIRECT_CHECK_COST < self.admitted_len(probes, signature) {
-            self.compare_directly(i, part, typo_cap);
+            self.compare_directly(bits, part, typo_cap);
         } else {
-            self.hit(probes, Some((part, typo_cap)), 1 << i, false, Reach::Part);
+            self.hit(probes, Some((part, typo_cap)), bits, false, Reach::Part);
         }
     }
 
     /// For every touched name, sets query bit `i` and the candidate bits of the parts that `part` is similar to:
     /// the same bits its single-part probes would set, or fewer (a shared key does not make parts similar). The
     /// part counts as matched exactly unless its best similarity is within `typo_cap`.
-    fn compare_directly(&mut self, i: usize, part: &interdict_names::Part, typo_cap: f64) {
+    fn compare_directly(&mut self, bits: u64, part: &interdict_names::Part, typo_cap: f64) {
         for &name in self.touched.iter() {
             let indexed = &self.index.names[name as usize];
             let mut found = 0u64;
@@ -514,10 +514,10 @@ impl Probing<'_> {
             }
             if found != 0 {
                 let h = &mut self.hits[name as usize];
-                h[0] |= 1 << i;
+                h[0] |= bits;
                 h[1] |= found;
                 if best > typo_cap {
-                    h[2] |= 1 << i;
+                    h[2] |= bits;
                 }
             }
         }
@@ -1027,15 +1027,35 @@ impl WatchlistIndex {
                     large_read |= 1 << i;
                 }
             }
-            // Pass 2, bits only: what did not add candidates above.
-            for i in query_parts.clone().filter(weighted) {
-                let p = &parts[i];
+            // Pass 2, bits only: what did not add candidates above. Equal parts ("Mohammed Mohammed") treated
+            // alike read their postings once for both bits.
+            let pass_two = |i: usize| -> Option<bool> {
                 if !adds(&i) {
+                    Some(true)
+                } else if !split[i].1.is_empty() && large_read & (1 << i) == 0 {
+                    Some(false)
+                } else {
+                    None
+                }
+            };
+            let mut done = 0u64;
+            for i in query_parts.clone().filter(weighted) {
+                let Some(all_probes) = pass_two(i).filter(|_| done & (1 << i) == 0) else {
+                    continue;
+                };
+                let p = &parts[i];
+                let bits = query_parts
+                    .clone()
+                    .filter(weighted)
+                    .filter(|&j| j > i && parts[j] == *p && pass_two(j) == Some(all_probes))
+                    .fold(1u64 << i, |m, j| m | 1 << j);
+                done |= bits;
+                if all_probes {
                     let mut all = split[i].0.clone();
                     all.extend_from_slice(&split[i].1);
-                    probing.add_bits(i, p, qn.typo_caps[i], &all);
-                } else if !split[i].1.is_empty() && large_read & (1 << i) == 0 {
-                    probing.add_bits(i, p, qn.typo_caps[i], &split[i].1);
+                    probing.add_bits(bits, p, qn.typo_caps[i], &all);
+                } else {
+                    probing.add_bits(bits, p, qn.typo_caps[i], &split[i].1);
                 }
             }
             for i in (0..adjacent_pairs).filter(|&i| !pair_adds(i)) {
