@@ -3,7 +3,8 @@
 
 use crate::evidence::{self, DOCUMENT_MATCH_SCORE, Evidence};
 use crate::index::{
-    NameSummary, PairRest, WatchlistIndex, entry_name, entry_part, entry_signature, name_class,
+    NameSummary, OVERFLOW_PART, PairRest, WatchlistIndex, entry_name, entry_part, entry_signature,
+    name_class,
 };
 use crate::keys::{self, Check, PartSignature};
 use interdict_model::{Entity, NameKind, Schema, normalize_document_number};
@@ -103,10 +104,23 @@ fn typo_cap(part: &interdict_names::Part) -> f64 {
     (1.0 - 0.8 / (part.text.len() + 2) as f64).max(0.8)
 }
 
-/// Per name: the query parts that share a key with it (and `MERGED_BIT`), the name's parts that produced a
-/// probed key (see `Hits::candidate_parts`), and the query parts among the first that share a key of exact kind
-/// (see `Hits::matched`); side by side so that one cache line holds them.
-type NameHits = [u64; 3];
+/// Per name, side by side so that one cache line holds them: the query parts that share a key with it (and
+/// `MERGED_BIT`); the name's parts that produced a probed key (see `Hits::candidate_parts`); the query parts
+/// among the first that may match exactly (see `Hits::matched`); and those whose only hits so far are typo
+/// hits not yet compared ([`HitKind::Unverified`]).
+type NameHits = [u64; 4];
+
+/// What a hit says of the similarity of the query part and the name's part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HitKind {
+    /// May be 1.0 (same text, joined parts, pair keys, or compared and above the typo cap).
+    Exact,
+    /// Compared: similar, at most the query part's typo cap.
+    Capped,
+    /// A typo-family hit admitted by signatures only: at most the typo cap if similar at all. Names whose
+    /// bound reaches the cutoff are compared before they become candidates (see `collect_bounds`).
+    Unverified,
+}
 
 #[derive(Default)]
 struct Scratch {
@@ -373,12 +387,13 @@ impl Probing<'_> {
     /// whose similarity with the query part `admit` accepts (probes without a check are then read by part
     /// group too).
     ///
-    /// Entries are read a run of equal signatures at a time (the check depends on the signatures only). For
-    /// checked and variant probes, the entries of one part are compared with the query part once, exactly
+    /// Entries are read a run of equal signatures at a time (the check depends on the signatures only). In long
+    /// runs of checked probes (the index orders them by part, see `WatchlistIndexBuilder::part_group_run`) and
+    /// in every run of variant probes, each distinct part is compared with the query part once, exactly
     /// (`part_similarity`), and skipped when not similar: the common names a typo key also reaches ("Mohamed"
-    /// for "Ahmed") are passed over without being touched, the letter-set filter's false typos do not become
-    /// candidates, and a variant's similarity (below 1.0) bounds the score. In long runs the index orders
-    /// entries by part (see `WatchlistIndexBuilder::part_group_run`), so each distinct part is compared once.
+    /// for "Ahmed") are passed over without being touched, and a variant's similarity (below 1.0) bounds the
+    /// score. Hits in short runs of checked probes are [`HitKind::Unverified`]: compared only for names whose
+    /// bound reaches the cutoff, since most such names never get near it.
     fn hit_bounded(
         &mut self,
         probes: &[(keys::Key, Check)],
@@ -407,9 +422,9 @@ impl Probing<'_> {
                     }
                     let group_by_part = match typo {
                         Some(t)
-                            if !check.admits_all()
-                                || check == Check::Variant
-                                || (admit.is_some() && same.len() >= self.index.part_group_run) =>
+                            if check == Check::Variant
+                                || ((!check.admits_all() || admit.is_some())
+                                    && same.len() >= self.index.part_group_run) =>
                         {
                             Some(t)
                         }
@@ -417,8 +432,13 @@ impl Probing<'_> {
                     };
                     let Some((part, cap)) = group_by_part else {
                         self.entries_read += same.len();
+                        let kind = if check.admits_all() {
+                            HitKind::Exact
+                        } else {
+                            HitKind::Unverified
+                        };
                         for &entry in same {
-                            self.touch(entry, bits, check.admits_all(), adds, reach, bound);
+                            self.touch(entry, bits, kind, adds, reach, bound);
                         }
                         continue;
                     };
@@ -431,10 +451,18 @@ impl Probing<'_> {
                         let group = &same[g..g_end];
                         g = g_end;
                         // Entries of parts past the 63rd do not say which part they are: read them one by one.
-                        let (exact, group_adds) = match first {
-                            None => (check.admits_all(), adds),
+                        let (kind, group_adds) = match first {
+                            None if check.admits_all() => (HitKind::Exact, adds),
+                            None => (HitKind::Unverified, adds),
                             Some(c) => match interdict_names::part_similarity(part, c) {
-                                Some((s, _)) => (s > cap, adds && admit.is_none_or(|f| f(s))),
+                                Some((s, _)) => (
+                                    if s > cap {
+                                        HitKind::Exact
+                                    } else {
+                                        HitKind::Capped
+                                    },
+                                    adds && admit.is_none_or(|f| f(s)),
+                                ),
                                 None => {
                                     self.entries_read += 1;
                                     continue;
@@ -443,7 +471,7 @@ impl Probing<'_> {
                         };
                         self.entries_read += group.len();
                         for &entry in group {
-                            self.touch(entry, bits, exact, group_adds, reach, bound);
+                            self.touch(entry, bits, kind, group_adds, reach, bound);
                         }
                     }
                 }
@@ -451,14 +479,13 @@ impl Probing<'_> {
         }
     }
 
-    /// Sets `bits` (and, if `exact`, the exact-kind bits) on the name of `entry`, touching it first if `adds`
-    /// and `bound` allow.
+    /// Sets `bits` with what `kind` says on the name of `entry`, touching it first if `adds` and `bound` allow.
     #[inline]
     fn touch(
         &mut self,
         entry: u64,
         bits: u64,
-        exact: bool,
+        kind: HitKind,
         adds: bool,
         reach: Reach,
         bound: Option<&PairBound>,
@@ -474,11 +501,16 @@ impl Probing<'_> {
             self.touched.push(name as u32);
         }
         let h = &mut self.hits[name];
+        match kind {
+            HitKind::Exact => {
+                h[2] |= bits;
+                h[3] &= !bits;
+            }
+            HitKind::Capped => h[3] &= !bits,
+            HitKind::Unverified => h[3] |= bits & !h[0],
+        }
         h[0] |= bits;
         h[1] |= candidate_bits(entry, reach);
-        if exact {
-            h[2] |= bits;
-        }
     }
 
     /// Sets query bit `i` on the touched names that `part` reaches through `probes`: by comparing the part
@@ -516,6 +548,7 @@ impl Probing<'_> {
                 let h = &mut self.hits[name as usize];
                 h[0] |= bits;
                 h[1] |= found;
+                h[3] &= !bits;
                 if best > typo_cap {
                     h[2] |= bits;
                 }
@@ -844,7 +877,7 @@ impl WatchlistIndex {
                 touched,
             } = &mut *scratch;
             if hits.len() < self.names.len() {
-                hits.resize(self.names.len(), [0; 3]);
+                hits.resize(self.names.len(), [0; 4]);
                 touched_bits.resize(self.names.len().div_ceil(64), 0);
             }
             let parts = &qn.prepared.parts;
@@ -1064,20 +1097,52 @@ impl WatchlistIndex {
             stats.entries_read += probing.entries_read;
             for &name in touched.iter() {
                 touched_bits[name as usize >> 6] = 0;
-                let [mask, candidate_parts, exact] = std::mem::take(&mut hits[name as usize]);
-                let bits = (mask & !MERGED_BIT) | qn.free_bits;
-                let mut h = hits_of(qn, bits, bits & !exact & !qn.free_bits);
-                h.merged = mask & MERGED_BIT != 0;
-                h.candidate_parts = candidate_parts;
-                // The bound if the candidate had nothing but the hit parts: most names reached through one
-                // common part alone fail it without their summary being read.
-                if query_side_bound(&h, qn, &params) < min_bound - 1e-9 {
-                    continue;
-                }
+                let [mut mask, candidate_parts, mut exact, mut unverified] =
+                    std::mem::take(&mut hits[name as usize]);
                 let summary = &self.summaries[name as usize];
-                let bound =
-                    name_score_bound(&h, qn, summary, self.name_bound_weights(summary), &params)
-                        * summary.kind_weight;
+                let mut bound = 0.0;
+                // Twice at most: when the bound reaches the cutoff on typo hits not yet compared, they are
+                // compared (each query part with every part of the name) and the bound computed again.
+                loop {
+                    let bits = (mask & !MERGED_BIT) | qn.free_bits;
+                    let mut h = hits_of(qn, bits, bits & !exact & !qn.free_bits);
+                    h.merged = mask & MERGED_BIT != 0;
+                    h.candidate_parts = candidate_parts;
+                    // The bound if the candidate had nothing but the hit parts: most names reached through one
+                    // common part alone fail it without their summary being read.
+                    if query_side_bound(&h, qn, &params) < min_bound - 1e-9 {
+                        break;
+                    }
+                    bound = name_score_bound(
+                        &h,
+                        qn,
+                        summary,
+                        self.name_bound_weights(summary),
+                        &params,
+                    ) * summary.kind_weight;
+                    if bound < min_bound - 1e-9 || unverified == 0 {
+                        break;
+                    }
+                    let candidate = &self.names[name as usize].prepared.parts;
+                    let mut rest = unverified;
+                    while rest != 0 {
+                        let i = rest.trailing_zeros() as usize;
+                        rest &= rest - 1;
+                        let best = candidate
+                            .iter()
+                            .take(OVERFLOW_PART)
+                            .filter_map(|c| interdict_names::part_similarity(&parts[i], c))
+                            .map(|(s, _)| s)
+                            .reduce(f64::max);
+                        match best {
+                            None => mask &= !(1 << i),
+                            Some(s) if s > qn.typo_caps[i] => exact |= 1 << i,
+                            Some(_) => {}
+                        }
+                    }
+                    unverified = 0;
+                    bound = 0.0;
+                }
                 if bound < min_bound - 1e-9 {
                     continue;
                 }
