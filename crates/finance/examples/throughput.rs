@@ -4,10 +4,12 @@
 //! the monitors are done with go back to the generator, which writes the next ones over them); peak resident
 //! memory is read from /proc/self/status.
 //!
-//! The process runs on mimalloc: every transaction is about a dozen small strings made on the generator
-//! thread and freed on a monitor thread, and glibc malloc spent about a quarter of the CPU on that traffic
-//! (consolidating and unlinking chunks freed from another thread). mimalloc's thread-local free lists take
-//! that to a few percent. The engine itself does not choose an allocator; a binary embedding it can.
+//! The process runs on mimalloc: every transaction is about a dozen small strings, and with glibc malloc the
+//! strings made on the generator thread and freed on a monitor thread cost about a quarter of the CPU
+//! (consolidating and unlinking chunks freed from another thread); mimalloc's thread-local free lists took
+//! that to a few percent. Since run_refilling reuses the transactions' strings, the allocator mostly serves
+//! alerts, window logs and screening-cache entries. The engine itself does not choose an allocator; a binary
+//! embedding it can.
 //!
 //! `cargo run --release -p interdict-finance --example throughput -- --transactions 10000000 \
 //!     --list ../shared/data/lists/un/UN_consolidated.xml [--accounts 200000] [--rules PACK.toml]`
