@@ -124,9 +124,12 @@ enum HitKind {
 
 #[derive(Default)]
 struct Scratch {
+    /// The hits of the touched names, in the order they were touched (parallel to `touched`).
     hits: Vec<NameHits>,
-    /// One bit per name: whether it is in `touched`. Far smaller than `hits` (a million names: 240 KB against
-    /// 30 MB), so the many entries of names not touched are passed over without a cache miss.
+    /// Per name: where its hits are in `hits` (meaningful only while it is touched).
+    slot: Vec<u32>,
+    /// One bit per name: whether it is in `touched`. Small (a million names: 240 KB), so the many entries of
+    /// names not touched are passed over without a cache miss.
     touched_bits: Vec<u64>,
     touched: Vec<u32>,
 }
@@ -331,7 +334,8 @@ fn admitted_runs(posting: &[u64], signature: PartSignature, check: Check) -> Sma
 /// The per-name hit masks of one query name while its probes are read.
 struct Probing<'a> {
     index: &'a WatchlistIndex,
-    hits: &'a mut [NameHits],
+    hits: &'a mut Vec<NameHits>,
+    slot: &'a mut [u32],
     touched_bits: &'a mut [u64],
     touched: &'a mut Vec<u32>,
     entries_read: usize,
@@ -498,9 +502,11 @@ impl Probing<'_> {
                 return;
             }
             self.touched_bits[word] |= bit;
+            self.slot[name] = self.touched.len() as u32;
             self.touched.push(name as u32);
+            self.hits.push([0; 4]);
         }
-        let h = &mut self.hits[name];
+        let h = &mut self.hits[self.slot[name] as usize];
         match kind {
             HitKind::Exact => {
                 h[2] |= bits;
@@ -534,7 +540,7 @@ impl Probing<'_> {
     /// the same bits its single-part probes would set, or fewer (a shared key does not make parts similar). The
     /// part counts as matched exactly unless its best similarity is within `typo_cap`.
     fn compare_directly(&mut self, bits: u64, part: &interdict_names::Part, typo_cap: f64) {
-        for &name in self.touched.iter() {
+        for (at, &name) in self.touched.iter().enumerate() {
             let indexed = &self.index.names[name as usize];
             let mut found = 0u64;
             let mut best = 0.0f64;
@@ -545,7 +551,7 @@ impl Probing<'_> {
                 }
             }
             if found != 0 {
-                let h = &mut self.hits[name as usize];
+                let h = &mut self.hits[at];
                 h[0] |= bits;
                 h[1] |= found;
                 h[3] &= !bits;
@@ -873,17 +879,19 @@ impl WatchlistIndex {
             let mut scratch = cell.borrow_mut();
             let Scratch {
                 hits,
+                slot,
                 touched_bits,
                 touched,
             } = &mut *scratch;
-            if hits.len() < self.names.len() {
-                hits.resize(self.names.len(), [0; 4]);
+            if slot.len() < self.names.len() {
+                slot.resize(self.names.len(), 0);
                 touched_bits.resize(self.names.len().div_ceil(64), 0);
             }
             let parts = &qn.prepared.parts;
             let mut probing = Probing {
                 index: self,
                 hits,
+                slot,
                 touched_bits,
                 touched,
                 entries_read: 0,
@@ -1095,10 +1103,9 @@ impl WatchlistIndex {
                 probing.adjacent_hits(&qn.prepared, i, false);
             }
             stats.entries_read += probing.entries_read;
-            for &name in touched.iter() {
+            for (at, &name) in touched.iter().enumerate() {
                 touched_bits[name as usize >> 6] = 0;
-                let [mut mask, candidate_parts, mut exact, mut unverified] =
-                    std::mem::take(&mut hits[name as usize]);
+                let [mut mask, candidate_parts, mut exact, mut unverified] = hits[at];
                 let summary = &self.summaries[name as usize];
                 let mut bound = 0.0;
                 // Twice at most: when the bound reaches the cutoff on typo hits not yet compared, they are
@@ -1153,6 +1160,7 @@ impl WatchlistIndex {
             }
             stats.names_touched += touched.len();
             touched.clear();
+            hits.clear();
         })
     }
 
