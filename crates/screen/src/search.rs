@@ -120,6 +120,8 @@ enum HitKind {
     /// A typo-family hit admitted by signatures only: at most the typo cap if similar at all. Names whose
     /// bound reaches the cutoff are compared before they become candidates (see `collect_bounds`).
     Unverified,
+    /// A variant hit (lexicon group, skeleton) not compared: may be exact until compared, like `Unverified`.
+    UnverifiedVariant,
 }
 
 #[derive(Default)]
@@ -392,12 +394,12 @@ impl Probing<'_> {
     /// group too).
     ///
     /// Entries are read a run of equal signatures at a time (the check depends on the signatures only). In long
-    /// runs of checked probes (the index orders them by part, see `WatchlistIndexBuilder::part_group_run`) and
-    /// in every run of variant probes, each distinct part is compared with the query part once, exactly
-    /// (`part_similarity`), and skipped when not similar: the common names a typo key also reaches ("Mohamed"
-    /// for "Ahmed") are passed over without being touched, and a variant's similarity (below 1.0) bounds the
-    /// score. Hits in short runs of checked probes are [`HitKind::Unverified`]: compared only for names whose
-    /// bound reaches the cutoff, since most such names never get near it.
+    /// runs of typo and variant probes (the index orders them by part, see `WatchlistIndexBuilder::part_group_run`),
+    /// each distinct part is compared with the query part once, exactly (`part_similarity`), and skipped when not
+    /// similar: the common names a typo key also reaches ("Mohamed" for "Ahmed") are passed over without being
+    /// touched, and a variant's similarity (below 1.0) bounds the score. Hits in short runs are
+    /// [`HitKind::Unverified`] or [`HitKind::UnverifiedVariant`]: compared only for names whose bound reaches
+    /// the cutoff, since most such names never get near it.
     fn hit_bounded(
         &mut self,
         probes: &[(keys::Key, Check)],
@@ -426,9 +428,8 @@ impl Probing<'_> {
                     }
                     let group_by_part = match typo {
                         Some(t)
-                            if check == Check::Variant
-                                || ((!check.admits_all() || admit.is_some())
-                                    && same.len() >= self.index.part_group_run) =>
+                            if (check != Check::None || admit.is_some())
+                                && same.len() >= self.index.part_group_run =>
                         {
                             Some(t)
                         }
@@ -436,10 +437,10 @@ impl Probing<'_> {
                     };
                     let Some((part, cap)) = group_by_part else {
                         self.entries_read += same.len();
-                        let kind = if check.admits_all() {
-                            HitKind::Exact
-                        } else {
-                            HitKind::Unverified
+                        let kind = match check {
+                            Check::None => HitKind::Exact,
+                            Check::Variant => HitKind::UnverifiedVariant,
+                            _ => HitKind::Unverified,
                         };
                         for &entry in same {
                             self.touch(entry, bits, kind, adds, reach, bound);
@@ -514,6 +515,10 @@ impl Probing<'_> {
             }
             HitKind::Capped => h[3] &= !bits,
             HitKind::Unverified => h[3] |= bits & !h[0],
+            HitKind::UnverifiedVariant => {
+                h[2] |= bits;
+                h[3] |= bits & !h[0];
+            }
         }
         h[0] |= bits;
         h[1] |= candidate_bits(entry, reach);
@@ -1141,10 +1146,15 @@ impl WatchlistIndex {
                             .filter_map(|c| interdict_names::part_similarity(&parts[i], c))
                             .map(|(s, _)| s)
                             .reduce(f64::max);
+                        // Only unverified hits set these bits (an exact or compared hit clears them), so the
+                        // comparison decides both the bit and whether it may be exact.
                         match best {
-                            None => mask &= !(1 << i),
+                            None => {
+                                mask &= !(1 << i);
+                                exact &= !(1 << i);
+                            }
                             Some(s) if s > qn.typo_caps[i] => exact |= 1 << i,
-                            Some(_) => {}
+                            Some(_) => exact &= !(1 << i),
                         }
                     }
                     unverified = 0;
