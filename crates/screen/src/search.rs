@@ -419,7 +419,7 @@ impl Probing<'_> {
                 let mut at = 0;
                 while at < run.len() {
                     let sig = entry_signature(run[at]);
-                    let end = at + run[at..].partition_point(|&e| entry_signature(e) == sig);
+                    let end = group_end(run, at, true, |e| entry_signature(e) == sig);
                     let same = &run[at..end];
                     at = end;
                     if !signature.admits(sig, check) {
