@@ -106,8 +106,8 @@ fn typo_cap(part: &interdict_names::Part) -> f64 {
 
 /// Per name, side by side so that one cache line holds them: the query parts that share a key with it (and
 /// `MERGED_BIT`); the name's parts that produced a probed key (see `Hits::candidate_parts`); the query parts
-/// among the first that may match exactly (see `Hits::matched`); and those whose only hits so far are typo
-/// hits not yet compared ([`HitKind::Unverified`]).
+/// among the first that may match exactly (see `Hits::matched`); and those whose only hits so far are typo or
+/// variant hits not yet compared ([`HitKind::Unverified`], [`HitKind::UnverifiedVariant`]).
 type NameHits = [u64; 4];
 
 /// What a hit says of the similarity of the query part and the name's part.
