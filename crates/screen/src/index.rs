@@ -50,8 +50,8 @@ pub(crate) fn entry_signature(entry: u64) -> PartSignature {
 pub const DEFAULT_PART_GROUP_RUN: usize = 32;
 
 /// A total order of parts that puts equal parts (`Part`'s equality: same text, skeleton, lexicon groups, role
-/// and flags, which is all `interdict_names::part_similarity` reads) together; unknown parts (`None`: entries of parts past the 63rd)
-/// first.
+/// and flags, which is all `interdict_names::part_similarity` reads) together; unknown parts (`None`: entries of
+/// parts past the 63rd) first.
 fn part_order(a: Option<&Part>, b: Option<&Part>) -> std::cmp::Ordering {
     fn key(p: &Part) -> (&str, &str, &[interdict_names::GroupId], u8, bool, bool) {
         (
@@ -75,7 +75,8 @@ fn part_of_entry(names: &[IndexedName], entry: u64) -> Option<&Part> {
     (j < OVERFLOW_PART).then(|| &names[entry_name(entry) as usize].prepared.parts[j])
 }
 
-/// Orders every long run of equal signatures in the postings by part (see [`PART_GROUP_RUN`]), in parallel.
+/// Orders every run of at least `part_group_run` equal signatures in the postings by part (see
+/// [`WatchlistIndexBuilder::part_group_run`]), in parallel.
 fn order_runs_by_part(
     ids: &mut [u64],
     postings: &FxHashMap<Key, Posting>,
@@ -176,6 +177,14 @@ pub(crate) struct PairRest {
 impl PairRest {
     /// What a name summary says; nothing (zeros, which bound nothing) for names whose weights do not fit.
     fn of(index: &WatchlistIndex, summary: &NameSummary) -> Self {
+        // The total must fit its 8 bits rounded up, and the name's weights must all be known.
+        if summary.total >= 7.9 || summary.parts as usize >= OVERFLOW_PART {
+            return PairRest {
+                unmatched_beyond_two: 0.0,
+                conflicting_beyond_two: 0.0,
+                total: 7.96875,
+            };
+        }
         let (weights, descending) = index.name_bound_weights(summary);
         let mut conflicting: SmallVec<[f64; 8]> = weights
             .iter()
@@ -184,14 +193,6 @@ impl PairRest {
             .map(|(_, w)| *w)
             .collect();
         conflicting.sort_by(|a, b| b.total_cmp(a));
-        let fits = summary.total < 7.9 && (summary.parts as usize) < OVERFLOW_PART;
-        if !fits {
-            return PairRest {
-                unmatched_beyond_two: 0.0,
-                conflicting_beyond_two: 0.0,
-                total: 7.96875,
-            };
-        }
         PairRest {
             unmatched_beyond_two: descending.iter().skip(2).sum(),
             conflicting_beyond_two: conflicting.iter().skip(2).sum(),
@@ -311,9 +312,10 @@ impl WatchlistIndexBuilder {
         self
     }
 
-    /// Typo probes compare the query part once with each distinct part in runs of at least `entries` entries
-    /// sharing one signature (default [`DEFAULT_PART_GROUP_RUN`]), and entry by entry in shorter runs. Results
-    /// are the same; tests lower it so that small lists take the grouped path.
+    /// Typo and variant probes compare the query part once with each distinct part in runs of at least
+    /// `entries` entries sharing one signature (default [`DEFAULT_PART_GROUP_RUN`]); hits in shorter runs are
+    /// compared only for names whose bound reaches the cutoff. Results are the same; tests lower it so that
+    /// small lists take the grouped path.
     pub fn part_group_run(mut self, entries: usize) -> Self {
         self.part_group_run = Some(entries.max(1));
         self

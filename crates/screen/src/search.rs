@@ -3,8 +3,7 @@
 
 use crate::evidence::{self, DOCUMENT_MATCH_SCORE, Evidence};
 use crate::index::{
-    NameSummary, OVERFLOW_PART, PairRest, WatchlistIndex, entry_name, entry_part, entry_signature,
-    name_class,
+    NameSummary, PairRest, WatchlistIndex, entry_name, entry_part, entry_signature, name_class,
 };
 use crate::keys::{self, Check, PartSignature};
 use interdict_model::{Entity, NameKind, Schema, normalize_document_number};
@@ -244,12 +243,17 @@ fn hits_of(q: &QueryName, bits: u64, capped: u64) -> Hits {
 /// [`name_score_bound`] for a candidate with no parts beyond those the hits consume (the most any candidate with
 /// these hits can score), from the query side alone.
 fn query_side_bound(h: &Hits, q: &QueryName, params: &ScoreParams) -> f64 {
-    if h.hit <= 0.0 {
+    query_side_bound_of(h.hit, h.matched, q, params)
+}
+
+/// [`query_side_bound`] from the hit weight and the matched mass alone.
+fn query_side_bound_of(hit: f64, matched: f64, q: &QueryName, params: &ScoreParams) -> f64 {
+    if hit <= 0.0 {
         return 0.0;
     }
     let lambda = params.lambda_person.min(params.lambda_other);
-    let missed_q = (q.total_weight - h.hit).max(0.0);
-    (h.matched / (h.hit + lambda * missed_q) * substance_factor(h.hit)).min(1.0)
+    let missed_q = (q.total_weight - hit).max(0.0);
+    (matched / (hit + lambda * missed_q) * substance_factor(hit)).min(1.0)
 }
 
 /// Matched weight from which a name match counts in full; below it the name score shrinks with the square root of
@@ -376,7 +380,7 @@ impl Probing<'_> {
 
     /// Sets `bits` on every name posted under the probes whose entry passes the probe's check. Only names
     /// already touched get bits unless `adds`. `typo`: the query part the probes were made of and its typo cap,
-    /// for probes with a check.
+    /// for probes of one part (checks, part groups and comparisons need them).
     fn hit(
         &mut self,
         probes: &[(keys::Key, Check)],
@@ -388,14 +392,14 @@ impl Probing<'_> {
         self.hit_bounded(probes, typo, bits, adds, reach, Admission::default());
     }
 
-    /// [`Self::hit`] for probes that add names under conditions: a name not yet touched is touched only if
-    /// `bound` says its entry's [`PairRest`] can still reach the bound (pair probes), and only from part groups
-    /// whose similarity with the query part `admit` accepts (probes without a check are then read by part
-    /// group too).
+    /// [`Self::hit`] for probes that add names under conditions (`admission`): a name not yet touched is touched
+    /// only if its entry's [`PairRest`] can still reach the pair bound (pair probes), and only from part groups
+    /// whose similarity with the query part the similarity test accepts (probes without a check are then read
+    /// by part group too).
     ///
     /// Entries are read a run of equal signatures at a time (the check depends on the signatures only). In long
-    /// runs of typo and variant probes (the index orders them by part, see `WatchlistIndexBuilder::part_group_run`),
-    /// each distinct part is compared with the query part once, exactly (`part_similarity`), and skipped when not
+    /// runs of typo and variant probes (the index orders them by part, see
+    /// `WatchlistIndexBuilder::part_group_run`), each distinct part is compared with the query part once, exactly (`part_similarity`), and skipped when not
     /// similar: the common names a typo key also reaches ("Mohamed" for "Ahmed") are passed over without being
     /// touched, and a variant's similarity (below 1.0) bounds the score. Hits in short runs are
     /// [`HitKind::Unverified`] or [`HitKind::UnverifiedVariant`]: compared only for names whose bound reaches
@@ -524,7 +528,7 @@ impl Probing<'_> {
         h[1] |= candidate_bits(entry, reach);
     }
 
-    /// Sets query bit `i` on the touched names that `part` reaches through `probes`: by comparing the part
+    /// Sets the query `bits` on the touched names that `part` reaches through `probes`: by comparing the part
     /// with each touched name's parts when that is cheaper than reading the postings.
     fn add_bits(
         &mut self,
@@ -541,20 +545,12 @@ impl Probing<'_> {
         }
     }
 
-    /// For every touched name, sets query bit `i` and the candidate bits of the parts that `part` is similar to:
-    /// the same bits its single-part probes would set, or fewer (a shared key does not make parts similar). The
-    /// part counts as matched exactly unless its best similarity is within `typo_cap`.
+    /// For every touched name, sets the query `bits` and the candidate bits of the parts that `part` is similar
+    /// to: the same bits its single-part probes would set, or fewer (a shared key does not make parts similar).
+    /// The part counts as matched exactly unless its best similarity is within `typo_cap`.
     fn compare_directly(&mut self, bits: u64, part: &interdict_names::Part, typo_cap: f64) {
         for (at, &name) in self.touched.iter().enumerate() {
-            let indexed = &self.index.names[name as usize];
-            let mut found = 0u64;
-            let mut best = 0.0f64;
-            for (j, c) in indexed.prepared.parts.iter().enumerate() {
-                if let Some((s, _)) = interdict_names::part_similarity(part, c) {
-                    found |= if j >= 63 { OVERFLOW_BIT } else { 1 << j };
-                    best = best.max(s);
-                }
-            }
+            let (found, best) = similar_parts(part, &self.index.names[name as usize].prepared);
             if found != 0 {
                 let h = &mut self.hits[at];
                 h[0] |= bits;
@@ -566,6 +562,20 @@ impl Probing<'_> {
             }
         }
     }
+}
+
+/// The parts of `candidate` that `part` is similar to (bit 63: some part from index 63 on), and the best
+/// similarity (0 when none is).
+fn similar_parts(part: &interdict_names::Part, candidate: &PreparedName) -> (u64, f64) {
+    let mut found = 0u64;
+    let mut best = 0.0f64;
+    for (j, c) in candidate.parts.iter().enumerate() {
+        if let Some((s, _)) = interdict_names::part_similarity(part, c) {
+            found |= if j >= 63 { OVERFLOW_BIT } else { 1 << j };
+            best = best.max(s);
+        }
+    }
+    (found, best)
 }
 
 /// The end of the group that starts at `start` in `entries`, where `same(e)` holds for the group's entries. In
@@ -1051,12 +1061,8 @@ impl WatchlistIndex {
                     let base = hits_of(qn, (alone | qn.free_bits) & !(1 << i), 0);
                     let w = qn.weights[i];
                     let admit = |s: f64| {
-                        let h = Hits {
-                            hit: base.hit + w,
-                            matched: base.matched + s * w,
-                            ..hits_of(qn, 0, 0)
-                        };
-                        query_side_bound(&h, qn, &params) >= min_bound - 1e-9
+                        query_side_bound_of(base.hit + w, base.matched + s * w, qn, &params)
+                            >= min_bound - 1e-9
                     };
                     let typo = Some((&parts[i], qn.typo_caps[i]));
                     probing.hit_bounded(
@@ -1135,26 +1141,21 @@ impl WatchlistIndex {
                     if bound < min_bound - 1e-9 || unverified == 0 {
                         break;
                     }
-                    let candidate = &self.names[name as usize].prepared.parts;
+                    let candidate = &self.names[name as usize].prepared;
                     let mut rest = unverified;
                     while rest != 0 {
                         let i = rest.trailing_zeros() as usize;
                         rest &= rest - 1;
-                        let best = candidate
-                            .iter()
-                            .take(OVERFLOW_PART)
-                            .filter_map(|c| interdict_names::part_similarity(&parts[i], c))
-                            .map(|(s, _)| s)
-                            .reduce(f64::max);
                         // Only unverified hits set these bits (an exact or compared hit clears them), so the
                         // comparison decides both the bit and whether it may be exact.
-                        match best {
-                            None => {
-                                mask &= !(1 << i);
-                                exact &= !(1 << i);
-                            }
-                            Some(s) if s > qn.typo_caps[i] => exact |= 1 << i,
-                            Some(_) => exact &= !(1 << i),
+                        let (found, best) = similar_parts(&parts[i], candidate);
+                        if found == 0 {
+                            mask &= !(1 << i);
+                        }
+                        if best > qn.typo_caps[i] {
+                            exact |= 1 << i;
+                        } else {
+                            exact &= !(1 << i);
                         }
                     }
                     unverified = 0;
