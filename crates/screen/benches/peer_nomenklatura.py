@@ -132,15 +132,21 @@ def logic_v2_screen(rows, repeat):
     return len(prepared) * repeat, time.perf_counter() - start, cpu_now() - c0
 
 
-def interdict_screen(binary, rows, repeat):
-    lines = "".join(
+def query_lines(queries):
+    """`interdict screen` JSON lines for (name, birth date or empty) pairs, ids q0, q1, ..."""
+    return "".join(
         json.dumps(
             {"id": f"q{i}", "schema": "Person", "properties": {"name": [q], **({"birthDate": [d]} if d else {})}},
             ensure_ascii=False,
         )
         + "\n"
-        for i, (q, _, d) in enumerate(rows)
-    ) * repeat
+        for i, (q, d) in enumerate(queries)
+    )
+
+
+def run_screen(binary, lines):
+    """`interdict screen` against the UN list on `lines`: (stdout, wall seconds, CPU seconds of the child)."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     p = subprocess.run(
         [binary, "screen", "--list", os.path.join(DATA, "lists/un/UN_consolidated.xml")],
@@ -148,6 +154,12 @@ def interdict_screen(binary, rows, repeat):
         capture_output=True,
     )
     wall = time.perf_counter() - start
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return p, wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+
+
+def interdict_screen(binary, rows, repeat):
+    p, wall, _ = run_screen(binary, query_lines((q, d) for q, _, d in rows) * repeat)
     return p.stdout.count(b"\n"), wall
 
 
@@ -273,30 +285,15 @@ def nomenklatura_screen(entries, qs, max_candidates):
 
 def interdict_screen_set(binary, qs, runs):
     def run(lines):
-        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        p = subprocess.run(
-            [binary, "screen", "--list", os.path.join(DATA, "lists/un/UN_consolidated.xml")],
-            input=lines.encode(),
-            capture_output=True,
-        )
-        wall = time.perf_counter() - start
-        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        p, wall, cpu = run_screen(binary, lines)
         # Exit status 2 with per-line errors is expected: some treated positives carry typo'd birth dates
         # ("1948-13-16"), which interdict reports and keeps as text; every query is still answered.
         answered, asked = p.stdout.count(b"\n"), lines.count("\n")
         if answered != asked:
             sys.exit(f"interdict screen answered {answered} of {asked} queries: {p.stderr[-500:]!r}")
-        return p.stdout, wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+        return p.stdout, wall, cpu
 
-    lines = "".join(
-        json.dumps(
-            {"id": f"q{i}", "schema": "Person", "properties": {"name": [q], **({"birthDate": [d]} if d else {})}},
-            ensure_ascii=False,
-        )
-        + "\n"
-        for i, (q, d, _) in enumerate(qs)
-    )
+    lines = query_lines((q, d) for q, d, _ in qs)
     # A run takes a fraction of a second: take the median of `runs` runs, each for wall and CPU apart.
     empty = [run("") for _ in range(runs)]
     full = [run(lines) for _ in range(runs)]
