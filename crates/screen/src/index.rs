@@ -283,6 +283,79 @@ impl NameSummary {
     }
 }
 
+/// The candidate side of a name's score bound in 8 bytes per name, so that bounding the many names a query
+/// touches reads a small array (a million entities: 14 MB, which stays in cache) instead of their summaries and
+/// weights. For `k` = 1, 2, 3 matched parts: the weight left unmatched beyond the `k` heaviest parts and the
+/// conflicting weight left beyond the `k` heaviest conflicting parts (1/32 units, rounded down, so they bound
+/// from below); the total weight (1/32, rounded up; `u8::MAX`: unknown, too large); the person flag and the kind
+/// weight (1/127, rounded up). Bit layout, low to high: total, unmatched 1-3, conflicting 1-3, flags.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct NameRest(pub u64);
+
+impl NameRest {
+    const PERSON: u64 = 1 << 63;
+
+    /// What a name summary says; nothing beyond the total and flags for names whose weights are not all known.
+    fn of(index: &WatchlistIndex, summary: &NameSummary) -> Self {
+        let down = |w: f64| ((w * 32.0).floor().max(0.0) as u64).min(255);
+        let total = (summary.total * 32.0).ceil().max(0.0) as u64;
+        let total = if total >= 255 { 255 } else { total };
+        let kind = ((summary.kind_weight * 127.0).ceil().max(0.0) as u64).min(127);
+        let mut packed = total | kind << 56;
+        if summary.person {
+            packed |= Self::PERSON;
+        }
+        if (summary.parts as usize) < OVERFLOW_PART {
+            let (weights, descending) = index.name_bound_weights(summary);
+            let mut conflicting: SmallVec<[f64; 8]> = weights
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| summary.conflicting_parts & (1 << j) != 0)
+                .map(|(_, w)| *w)
+                .collect();
+            conflicting.sort_by(|a, b| b.total_cmp(a));
+            for k in 1..=3 {
+                let unmatched: f64 = descending.iter().skip(k).sum();
+                let conflict: f64 = conflicting.iter().skip(k).sum();
+                packed |= down(unmatched) << (8 * k) | down(conflict) << (8 * (k + 3));
+            }
+        }
+        NameRest(packed)
+    }
+
+    /// The weight at least left unmatched, and the conflicting weight at least left, when at most `matched` of
+    /// the name's parts are matched.
+    #[inline]
+    pub fn beyond(self, matched: usize) -> (f64, f64) {
+        if matched == 0 || matched > 3 {
+            // No match leaves the total, which this does not bound from below; more than three: nothing known.
+            return (0.0, 0.0);
+        }
+        let byte = |at: usize| ((self.0 >> (8 * at)) & 255) as f64 / 32.0;
+        (byte(matched), byte(matched + 3))
+    }
+
+    /// The name's total weight, rounded up (infinite when too large to store).
+    #[inline]
+    pub fn total(self) -> f64 {
+        match self.0 & 255 {
+            255 => f64::INFINITY,
+            t => t as f64 / 32.0,
+        }
+    }
+
+    #[inline]
+    pub fn person(self) -> bool {
+        self.0 & Self::PERSON != 0
+    }
+
+    /// The name kind's weight, rounded up.
+    #[inline]
+    pub fn kind_weight(self) -> f64 {
+        ((self.0 >> 56) & 127) as f64 / 127.0
+    }
+}
+
 /// Collects entities, then builds an immutable [`WatchlistIndex`].
 #[derive(Debug, Default)]
 pub struct WatchlistIndexBuilder {
@@ -436,6 +509,7 @@ impl WatchlistIndexBuilder {
             names: Vec::new(),
             summaries: Vec::new(),
             bound_weights: Vec::new(),
+            rests: Vec::new(),
             postings,
             ids,
             pair_postings: FxHashMap::default(),
@@ -466,6 +540,11 @@ impl WatchlistIndexBuilder {
         index.names = names;
         index.summaries = summaries;
         index.bound_weights = bound_weights;
+        index.rests = index
+            .summaries
+            .iter()
+            .map(|s| NameRest::of(&index, s))
+            .collect();
         // Pair keys: for every two parts of a name that both carry a large key, the pair of those keys. The
         // entry says what else the name holds (see `PairRest`), so a query can pass over names whose other parts
         // keep them under its bound without touching them.
@@ -522,6 +601,8 @@ pub struct WatchlistIndex {
     pub(crate) summaries: Vec<NameSummary>,
     /// Part weights of every name, for scoring and bounding (see [`NameSummary`]).
     pub(crate) bound_weights: Vec<f64>,
+    /// Per name, the compact candidate side of its bound (parallel to `names`).
+    pub(crate) rests: Vec<NameRest>,
     postings: FxHashMap<Key, Posting>,
     ids: Vec<u64>,
     /// Postings of the pair keys (family `P`), kept apart from the others.
@@ -643,5 +724,50 @@ impl PartWeights for WatchlistIndex {
         }
         let idf = (n / df as f64).ln() / n.ln();
         0.3 + 0.7 * idf.clamp(0.0, 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use interdict_model::{Name, Schema};
+
+    /// `NameRest` bounds from the side that keeps bounds upper bounds: what stays unmatched from below, the total
+    /// and the kind weight from above.
+    #[test]
+    fn name_rest_rounds_towards_higher_bounds() {
+        let mut e = Entity::new("x", Schema::Person);
+        e.names.push(Name::new(
+            "Quillan Orvaldo Tremayne Bex",
+            NameKind::WeakAlias,
+        ));
+        let mut b = WatchlistIndexBuilder::new();
+        b.extend([e]);
+        let index = b.build();
+        let summary = index.summaries[0];
+        let rest = index.rests[0];
+        let (_, descending) = index.name_bound_weights(&summary);
+        assert_eq!(descending.len(), 4);
+        assert!(rest.person());
+        assert!(
+            rest.kind_weight() >= summary.kind_weight
+                && rest.kind_weight() < summary.kind_weight + 0.01
+        );
+        assert!(rest.total() >= summary.total && rest.total() < summary.total + 1.0 / 32.0);
+        for k in 1..=3 {
+            let (unmatched, conflicting) = rest.beyond(k);
+            let exact: f64 = descending.iter().skip(k).sum();
+            assert!(
+                unmatched <= exact && unmatched > exact - 1.0 / 32.0,
+                "k={k}"
+            );
+            // Every part of this name is a word, so every part can conflict.
+            assert!(
+                conflicting <= exact && conflicting > exact - 1.0 / 32.0,
+                "k={k}"
+            );
+        }
+        assert_eq!(rest.beyond(4), (0.0, 0.0));
+        assert_eq!(rest.beyond(0), (0.0, 0.0));
     }
 }

@@ -3,7 +3,8 @@
 
 use crate::evidence::{self, DOCUMENT_MATCH_SCORE, Evidence};
 use crate::index::{
-    NameSummary, PairRest, WatchlistIndex, entry_name, entry_part, entry_signature, name_class,
+    NameRest, NameSummary, PairRest, WatchlistIndex, entry_name, entry_part, entry_signature,
+    name_class,
 };
 use crate::keys::{self, Check, PartSignature};
 use interdict_model::{Entity, NameKind, Schema, normalize_document_number};
@@ -136,6 +137,7 @@ struct Scratch {
 }
 
 /// What a query name's key hits say about one candidate name, for bounding its score.
+#[derive(Clone, Copy)]
 struct Hits {
     /// Query-side weight of the parts that share a key with the candidate (or are initials).
     hit: f64,
@@ -210,6 +212,39 @@ fn name_score_bound(
         bound *= factor.max(0.5);
     }
     (bound * substance_factor(h.hit)).min(1.0)
+}
+
+/// An upper bound of the score like [`name_score_bound`], from the name's [`NameRest`] instead of its summary and
+/// part weights, which is read from a small array: most touched names are ruled out without reading their
+/// summaries. At most as many candidate parts are matched as query parts hit (twice that through joined parts),
+/// so the weight beyond that many heaviest parts stays unmatched, and so does the conflicting weight beyond that
+/// many heaviest conflicting parts. Which parts the keys reached is not known here, so it is looser than
+/// `name_score_bound` on the weight and may be tighter on conflicts; a name must pass both.
+fn rest_bound(h: &Hits, q: &QueryName, rest: NameRest, params: &ScoreParams) -> f64 {
+    if h.hit <= 0.0 {
+        return 0.0;
+    }
+    let consumable = if h.merged {
+        2 * h.parts_hit
+    } else {
+        h.parts_hit
+    };
+    let (missed_c, conflict_c) = rest.beyond(consumable);
+    let lambda = if rest.person() {
+        params.lambda(NameClass::Person)
+    } else {
+        params.lambda(NameClass::Organization)
+    };
+    let missed_q = (q.total_weight - h.hit).max(0.0);
+    let mut bound = h.matched / (h.hit + lambda * (missed_q + missed_c));
+    let conflict_q = (q.conflicting_total - h.conflicting_hit).max(0.0);
+    if conflict_q > 0.0 && conflict_c > 0.0 {
+        let factor = 1.0
+            - params.conflict_strength * conflict_q.min(conflict_c)
+                / q.total_weight.max(rest.total());
+        bound *= factor.max(0.5);
+    }
+    (bound * substance_factor(h.hit)).min(1.0) * rest.kind_weight()
 }
 
 /// The hit weights of the query parts in `bits` (free initials included by the caller), of which those in
@@ -413,10 +448,7 @@ impl Probing<'_> {
         reach: Reach,
         admission: Admission,
     ) {
-        let Admission {
-            pair: bound,
-            similarity: admit,
-        } = admission;
+        let admit = admission.similarity;
         let signature = typo.map_or(PartSignature(0), |(p, _)| PartSignature::of(p));
         for &(k, check) in probes {
             for run in admitted_runs(self.index.posting(k), signature, check) {
@@ -447,7 +479,7 @@ impl Probing<'_> {
                             _ => HitKind::Unverified,
                         };
                         for &entry in same {
-                            self.touch(entry, bits, kind, adds, reach, bound);
+                            self.touch(entry, bits, kind, adds, reach, admission);
                         }
                         continue;
                     };
@@ -480,7 +512,7 @@ impl Probing<'_> {
                         };
                         self.entries_read += group.len();
                         for &entry in group {
-                            self.touch(entry, bits, kind, group_adds, reach, bound);
+                            self.touch(entry, bits, kind, group_adds, reach, admission);
                         }
                     }
                 }
@@ -488,7 +520,8 @@ impl Probing<'_> {
         }
     }
 
-    /// Sets `bits` with what `kind` says on the name of `entry`, touching it first if `adds` and `bound` allow.
+    /// Sets `bits` with what `kind` says on the name of `entry`, touching it first if `adds` and `admission`
+    /// allow.
     #[inline]
     fn touch(
         &mut self,
@@ -497,12 +530,18 @@ impl Probing<'_> {
         kind: HitKind,
         adds: bool,
         reach: Reach,
-        bound: Option<&PairBound>,
+        admission: Admission,
     ) {
         let name = entry_name(entry) as usize;
         let (word, bit) = (name >> 6, 1u64 << (name & 63));
         if self.touched_bits[word] & bit == 0 {
-            if !adds || bound.is_some_and(|b| !b.admits(&PairRest::read(entry_signature(entry)).1))
+            if !adds
+                || admission
+                    .pair
+                    .is_some_and(|b| !b.admits(&PairRest::read(entry_signature(entry)).1))
+                || admission
+                    .rest
+                    .is_some_and(|r| !r.admits(self.index.rests[name]))
             {
                 return;
             }
@@ -611,6 +650,24 @@ struct Admission<'a> {
     pair: Option<&'a PairBound>,
     /// For probes read by part group: whether a group with this similarity to the query part may add.
     similarity: Option<&'a dyn Fn(f64) -> bool>,
+    /// The bound a name's [`NameRest`] must reach with the query parts that can still hit it.
+    rest: Option<&'a RestAdmission<'a>>,
+}
+
+/// Which names a probe may add, from the query parts that can still hit a name it reaches first (`hits`: each
+/// assumed to match exactly) and the name's [`NameRest`]. Only names whose [`rest_bound`] reaches `min_bound`
+/// are added; any other is ruled out whatever else it matches, so leaving it untouched loses nothing.
+struct RestAdmission<'a> {
+    hits: Hits,
+    query: &'a QueryName,
+    params: ScoreParams,
+    min_bound: f64,
+}
+
+impl RestAdmission<'_> {
+    fn admits(&self, rest: NameRest) -> bool {
+        rest_bound(&self.hits, self.query, rest, &self.params) >= self.min_bound - 1e-9
+    }
 }
 
 /// The most a name can score that a pair probe reaches before any other probe, when the query parts that can
@@ -985,14 +1042,9 @@ impl WatchlistIndex {
                 small_of_others < large_of_needing
             };
             let adds = |i: &usize| is_essential(i) || others_add;
-            // Pass 1, adding candidates.
-            for i in query_parts.clone().filter(weighted).filter(adds) {
-                let p = &parts[i];
-                let typo = Some((p, qn.typo_caps[i]));
-                probing.hit(&split[i].0, typo, 1 << i, true, Reach::Part);
-            }
             // Every part's joined-part probes add (they are short): so a name not touched here matches each
             // query part with at most one of its parts, which bounding names reached through pair keys needs.
+            // They come first, so that a name pass 1 has not touched has no hit through joined parts.
             for i in query_parts.clone().filter(weighted) {
                 probing.merge_hits(i, &parts[i], true);
             }
@@ -1000,6 +1052,41 @@ impl WatchlistIndex {
             let pair_adds = |i: usize| adds(&i) || adds(&(i + 1));
             for i in (0..adjacent_pairs).filter(|&i| pair_adds(i)) {
                 probing.adjacent_hits(&qn.prepared, i, true);
+            }
+            // Pass 1, adding candidates, the parts with the fewest entries first. Once a part without large keys
+            // is read, a name it did not touch has no hit from it; so a later part adds a name only if the
+            // parts not yet read (and those read later, with large keys or not adding) can lift it to
+            // `min_bound` with what its `NameRest` says: the last parts add little but the names they can make.
+            let mut order: Vec<(usize, usize)> = query_parts
+                .clone()
+                .filter(weighted)
+                .filter(adds)
+                .map(|i| {
+                    (
+                        probing.admitted_len(&split[i].0, PartSignature::of(&parts[i])),
+                        i,
+                    )
+                })
+                .collect();
+            order.sort_unstable();
+            let mut unread = query_parts.clone().fold(0u64, |m, i| m | 1 << i);
+            for &(_, i) in &order {
+                let p = &parts[i];
+                let typo = Some((p, qn.typo_caps[i]));
+                let rest = RestAdmission {
+                    hits: hits_of(qn, unread | qn.free_bits, 0),
+                    query: qn,
+                    params,
+                    min_bound,
+                };
+                let admission = Admission {
+                    rest: Some(&rest),
+                    ..Admission::default()
+                };
+                probing.hit_bounded(&split[i].0, typo, 1 << i, true, Reach::Part, admission);
+                if split[i].1.is_empty() {
+                    unread &= !(1 << i);
+                }
             }
             // Names that two parts (one of them essential) reach only through large keys: their pair keys.
             let large_parts: Vec<usize> = query_parts
@@ -1045,6 +1132,7 @@ impl WatchlistIndex {
                         Admission {
                             pair: pair_bound.as_ref(),
                             similarity: None,
+                            rest: None,
                         },
                     );
                 }
@@ -1057,7 +1145,8 @@ impl WatchlistIndex {
             for &i in large_parts.iter().filter(|i| is_essential(i)) {
                 if reaches(alone | 1 << i) {
                     // A name these keys reach first, through a part the query part matches with similarity
-                    // `s`, is added only if that match and `alone` can reach the bound.
+                    // `s`, is added only if that match and `alone` can reach the bound, with what its
+                    // `NameRest` says too.
                     let base = hits_of(qn, (alone | qn.free_bits) & !(1 << i), 0);
                     let w = qn.weights[i];
                     let admit = |s: f64| {
@@ -1065,6 +1154,12 @@ impl WatchlistIndex {
                             >= min_bound - 1e-9
                     };
                     let typo = Some((&parts[i], qn.typo_caps[i]));
+                    let rest = RestAdmission {
+                        hits: hits_of(qn, alone | qn.free_bits | 1 << i, 0),
+                        query: qn,
+                        params,
+                        min_bound,
+                    };
                     probing.hit_bounded(
                         &split[i].1,
                         typo,
@@ -1074,6 +1169,7 @@ impl WatchlistIndex {
                         Admission {
                             pair: None,
                             similarity: Some(&admit),
+                            rest: Some(&rest),
                         },
                     );
                     large_read |= 1 << i;
@@ -1128,7 +1224,9 @@ impl WatchlistIndex {
                     h.candidate_parts = candidate_parts;
                     // The bound if the candidate had nothing but the hit parts: most names reached through one
                     // common part alone fail it without their summary being read.
-                    if query_side_bound(&h, qn, &params) < min_bound - 1e-9 {
+                    if query_side_bound(&h, qn, &params) < min_bound - 1e-9
+                        || rest_bound(&h, qn, self.rests[name as usize], &params) < min_bound - 1e-9
+                    {
                         break;
                     }
                     bound = name_score_bound(
