@@ -478,9 +478,7 @@ impl Probing<'_> {
                             Check::Variant => HitKind::UnverifiedVariant,
                             _ => HitKind::Unverified,
                         };
-                        for &entry in same {
-                            self.touch(entry, bits, kind, adds, reach, admission);
-                        }
+                        self.touch_all(same, bits, kind, adds, reach, admission);
                         continue;
                     };
                     let mut g = 0;
@@ -511,12 +509,43 @@ impl Probing<'_> {
                             },
                         };
                         self.entries_read += group.len();
-                        for &entry in group {
-                            self.touch(entry, bits, kind, group_adds, reach, admission);
-                        }
+                        self.touch_all(group, bits, kind, group_adds, reach, admission);
                     }
                 }
             }
+        }
+    }
+
+    /// [`Self::touch`] for each of `entries`, loading the per-name state of an entry a few entries ahead: the
+    /// names are scattered, and a load issued early overlaps with the work on the entries before it instead of
+    /// stalling the touch that needs it.
+    fn touch_all(
+        &mut self,
+        entries: &[u64],
+        bits: u64,
+        kind: HitKind,
+        adds: bool,
+        reach: Reach,
+        admission: Admission,
+    ) {
+        const AHEAD: usize = 8;
+        let rest = adds && admission.rest.is_some();
+        for (at, &entry) in entries.iter().enumerate() {
+            if let Some(&ahead) = entries.get(at + AHEAD) {
+                self.load_early(ahead, rest);
+            }
+            self.touch(entry, bits, kind, adds, reach, admission);
+        }
+    }
+
+    /// Reads what [`Self::touch`] will read of the name of `entry` (see [`Self::touch_all`]).
+    #[inline]
+    fn load_early(&self, entry: u64, rest: bool) {
+        let name = entry_name(entry) as usize;
+        std::hint::black_box(self.touched_bits[name >> 6]);
+        std::hint::black_box(self.slot[name]);
+        if rest {
+            std::hint::black_box(self.index.rests[name]);
         }
     }
 
@@ -1070,8 +1099,18 @@ impl WatchlistIndex {
                 .collect();
             order.sort_unstable();
             let mut unread = query_parts.clone().fold(0u64, |m, i| m | 1 << i);
-            for &(_, i) in &order {
+            let mut read = 0u64;
+            for (at, &(_, i)) in order.iter().enumerate() {
+                if read & (1 << i) != 0 {
+                    continue;
+                }
                 let p = &parts[i];
+                // Equal parts ("Marek Marek") have the same probes: read once for both bits.
+                let bits = order[at..]
+                    .iter()
+                    .filter(|&&(_, j)| parts[j] == *p)
+                    .fold(0u64, |m, &(_, j)| m | 1 << j);
+                read |= bits;
                 let typo = Some((p, qn.typo_caps[i]));
                 let rest = RestAdmission {
                     hits: hits_of(qn, unread | qn.free_bits, 0),
@@ -1083,9 +1122,9 @@ impl WatchlistIndex {
                     rest: Some(&rest),
                     ..Admission::default()
                 };
-                probing.hit_bounded(&split[i].0, typo, 1 << i, true, Reach::Part, admission);
+                probing.hit_bounded(&split[i].0, typo, bits, true, Reach::Part, admission);
                 if split[i].1.is_empty() {
-                    unread &= !(1 << i);
+                    unread &= !bits;
                 }
             }
             // Names that two parts (one of them essential) reach only through large keys: their pair keys.
@@ -1211,6 +1250,10 @@ impl WatchlistIndex {
             }
             stats.entries_read += probing.entries_read;
             for (at, &name) in touched.iter().enumerate() {
+                // Each name's rest is read below; reading one a few names ahead overlaps the cache misses.
+                if let Some(&ahead) = touched.get(at + 8) {
+                    std::hint::black_box(self.rests[ahead as usize]);
+                }
                 touched_bits[name as usize >> 6] = 0;
                 let [mut mask, candidate_parts, mut exact, mut unverified] = hits[at];
                 let summary = &self.summaries[name as usize];
