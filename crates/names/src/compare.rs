@@ -399,8 +399,9 @@ pub fn skeletons_close(a: &str, b: &str) -> bool {
     a.len().max(b.len()) >= 4 && within_one_edit_or_swap(a.as_bytes(), b.as_bytes())
 }
 
-/// Similarity of a part written as one against two adjacent parts `i, i+1` written apart.
-fn merged_similarity(joined: &Part, apart: &PreparedName, i: usize) -> Option<f64> {
+/// Similarity of a part written as one against two adjacent parts `i, i+1` written apart (the alignment's
+/// `Merged` edges).
+pub fn merged_similarity(joined: &Part, apart: &PreparedName, i: usize) -> Option<f64> {
     let (first, second) = (&apart.parts[i], &apart.parts[i + 1]);
     if joined.role != PartRole::Word
         || first.role != PartRole::Word

@@ -91,6 +91,79 @@ struct QueryName {
     /// Per part, the highest similarity it can have with a candidate part it shares only keys of the typo
     /// families with (see [`typo_cap`]).
     typo_caps: SmallVec<[f64; 8]>,
+    /// Bits of each set of two or more equal weighted parts ("Marek Marek"), which share every key: see
+    /// [`QueryName::matchable`].
+    equal_parts: SmallVec<[u64; 2]>,
+}
+
+impl QueryName {
+    /// A cheap first cut of [`Self::matchable`], from the candidate parts the name's hits reached
+    /// (`candidate_parts`): each matched equal part needs one of them, unless a hit went through joined parts
+    /// (`MERGED_BIT`) or `joined_equal` (adjacent equal parts joined reach some name).
+    fn matchable_by_parts(&self, mask: u64, candidate_parts: u64, joined_equal: bool) -> u64 {
+        if joined_equal || mask & MERGED_BIT != 0 || candidate_parts & OVERFLOW_BIT != 0 {
+            return mask;
+        }
+        let cap = candidate_parts.count_ones();
+        let mut out = mask;
+        for &group in &self.equal_parts {
+            let mut rest = mask & group;
+            let mut excess = rest.count_ones().saturating_sub(cap);
+            while excess > 0 {
+                let top = 63 - rest.leading_zeros();
+                rest &= !(1 << top);
+                out &= !(1 << top);
+                excess -= 1;
+            }
+        }
+        out
+    }
+
+    /// `mask` without the equal parts that cannot all be matched with `candidate`: the alignment matches each
+    /// query part with its own candidate part (or two adjacent query parts with one, one query part with two
+    /// adjacent candidate parts), so equal parts count at most once per candidate part similar to them, twice
+    /// per candidate part their joined adjacent pairs match, once per two adjacent candidate parts they match
+    /// joined. A "Marek Marek" query hits a name with one "Marek" with both parts; only one can match it.
+    fn matchable(&self, mask: u64, candidate: &PreparedName) -> u64 {
+        let mut out = mask;
+        for &group in &self.equal_parts {
+            let hit = mask & group;
+            if hit.count_ones() < 2 {
+                continue;
+            }
+            let part = &self.prepared.parts[group.trailing_zeros() as usize];
+            let joined_pairs: SmallVec<[usize; 4]> =
+                (0..self.prepared.parts.len().saturating_sub(1))
+                    .filter(|&i| i + 1 < MAX_PARTS && group & (0b11 << i) != 0)
+                    .collect();
+            let mut cap = 0u32;
+            for (j, c) in candidate.parts.iter().enumerate() {
+                if interdict_names::part_similarity(part, c).is_some() {
+                    cap += 1;
+                }
+                if joined_pairs
+                    .iter()
+                    .any(|&i| interdict_names::merged_similarity(c, &self.prepared, i).is_some())
+                {
+                    cap += 2;
+                }
+                if j + 1 < candidate.parts.len()
+                    && interdict_names::merged_similarity(part, candidate, j).is_some()
+                {
+                    cap += 1;
+                }
+            }
+            let mut excess = hit.count_ones().saturating_sub(cap);
+            let mut rest = hit;
+            while excess > 0 {
+                let top = 63 - rest.leading_zeros();
+                rest &= !(1 << top);
+                out &= !(1 << top);
+                excess -= 1;
+            }
+        }
+        out
+    }
 }
 
 /// The highest similarity `interdict_names::part_similarity` gives a word and a part it does not equal, share no
@@ -953,7 +1026,23 @@ impl WatchlistIndex {
                     .filter(|(_, p)| p.role.can_conflict())
                     .fold(0u64, |m, (i, _)| m | 1 << i);
                 let typo_caps = prepared.parts.iter().map(typo_cap).collect();
+                let mut equal_parts: SmallVec<[u64; 2]> = SmallVec::new();
+                let counted = |i: &usize| *i < MAX_PARTS && weights[*i] > 0.0;
+                for (i, p) in prepared
+                    .parts
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| counted(i))
+                {
+                    let group = (i..prepared.parts.len())
+                        .filter(|j| counted(j) && prepared.parts[*j] == *p)
+                        .fold(0u64, |m, j| m | 1 << j);
+                    if group.count_ones() >= 2 && equal_parts.iter().all(|g| g & group == 0) {
+                        equal_parts.push(group);
+                    }
+                }
                 out.push(QueryName {
+                    equal_parts,
                     typo_caps,
                     conflicting_bits,
                     prepared,
@@ -1249,6 +1338,16 @@ impl WatchlistIndex {
                 probing.adjacent_hits(&qn.prepared, i, false);
             }
             stats.entries_read += probing.entries_read;
+            // Whether adjacent equal parts joined ("marekmarek") reach any name (see `QueryName::matchable`).
+            let joined_equal = qn.equal_parts.iter().any(|&group| {
+                (0..adjacent_pairs)
+                    .filter(|&i| group & (0b11 << i) != 0)
+                    .any(|i| {
+                        let mut ks = Vec::with_capacity(2);
+                        keys::adjacent_keys(&qn.prepared, i, &mut ks);
+                        ks.iter().any(|&k| !self.posting(k).is_empty())
+                    })
+            });
             for (at, &name) in touched.iter().enumerate() {
                 // Each name's rest is read below; reading one a few names ahead overlaps the cache misses.
                 if let Some(&ahead) = touched.get(at + 8) {
@@ -1256,10 +1355,15 @@ impl WatchlistIndex {
                 }
                 touched_bits[name as usize >> 6] = 0;
                 let [mut mask, candidate_parts, mut exact, mut unverified] = hits[at];
+                if !qn.equal_parts.is_empty() {
+                    mask = qn.matchable_by_parts(mask, candidate_parts, joined_equal);
+                }
                 let summary = &self.summaries[name as usize];
                 let mut bound = 0.0;
                 // Twice at most: when the bound reaches the cutoff on typo hits not yet compared, they are
-                // compared (each query part with every part of the name) and the bound computed again.
+                // compared (each query part with every part of the name), equal query parts are limited to what
+                // the name can match (`QueryName::matchable`), and the bound is computed again.
+                let mut limited = qn.equal_parts.is_empty();
                 loop {
                     let bits = (mask & !MERGED_BIT) | qn.free_bits;
                     let mut h = hits_of(qn, bits, bits & !exact & !qn.free_bits);
@@ -1279,7 +1383,7 @@ impl WatchlistIndex {
                         self.name_bound_weights(summary),
                         &params,
                     ) * summary.kind_weight;
-                    if bound < min_bound - 1e-9 || unverified == 0 {
+                    if bound < min_bound - 1e-9 || (unverified == 0 && limited) {
                         break;
                     }
                     let candidate = &self.names[name as usize].prepared;
@@ -1300,6 +1404,10 @@ impl WatchlistIndex {
                         }
                     }
                     unverified = 0;
+                    if !limited {
+                        mask = qn.matchable(mask, candidate);
+                        limited = true;
+                    }
                     bound = 0.0;
                 }
                 if bound < min_bound - 1e-9 {

@@ -383,3 +383,30 @@ fn entities_are_found_by_id() {
     assert!(index.get("C").is_none());
     assert!(index.get("").is_none());
 }
+
+/// A query with equal parts ("Marek Marek") counts each of them only where the candidate has a part for it: one
+/// matched by a part alone, the other by two adjacent parts joined ("Mar Ek"). Bounding them too low would drop
+/// the entries whose equal parts do all match; the index must agree with a scan.
+#[test]
+fn equal_query_parts_count_once_per_candidate_part() {
+    let index = index_of(vec![
+        person("both-joined", &["Mar Ek Marek"]),
+        person("both-apart", &["Marek Marek Oswy"]),
+        person("one", &["Marek Tallis"]),
+        person("other", &["Orla Tallis"]),
+    ]);
+    let options = ScreenOptions {
+        limit: 10,
+        ..ScreenOptions::default()
+    };
+    for text in ["Marek Marek", "Marek Marek Tallis", "Marek Marek Oswy"] {
+        let mut query = Entity::new("q", Schema::Person);
+        query.names.push(Name::new(text, NameKind::Primary));
+        let found = index.screen(&query, &options);
+        assert_eq!(ids(&found), ids(&index.scan(&query, &options)), "{text}");
+        if text == "Marek Marek" {
+            let joined = found.iter().find(|m| m.id == "both-joined");
+            assert!(joined.is_some_and(|m| m.score >= 0.7), "{found:?}");
+        }
+    }
+}
