@@ -605,7 +605,7 @@ impl Probing<'_> {
         let rest = adds && admission.rest.is_some();
         for (at, &entry) in entries.iter().enumerate() {
             if let Some(&ahead) = entries.get(at + AHEAD) {
-                self.load_early(ahead, rest);
+                self.load_early(ahead, adds, rest);
             }
             self.touch(entry, bits, kind, adds, reach, admission);
         }
@@ -613,10 +613,12 @@ impl Probing<'_> {
 
     /// Reads what [`Self::touch`] will read of the name of `entry` (see [`Self::touch_all`]).
     #[inline]
-    fn load_early(&self, entry: u64, rest: bool) {
+    fn load_early(&self, entry: u64, adds: bool, rest: bool) {
         let name = entry_name(entry) as usize;
-        std::hint::black_box(self.touched_bits[name >> 6]);
-        std::hint::black_box(self.slot[name]);
+        // The bitmap is small and mostly cached; a name's slot is needed only if it is or may become touched.
+        if adds || self.touched_bits[name >> 6] & (1 << (name & 63)) != 0 {
+            std::hint::black_box(self.slot[name]);
+        }
         if rest {
             std::hint::black_box(self.index.rests[name]);
         }
