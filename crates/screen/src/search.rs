@@ -419,6 +419,9 @@ fn admitted_slice(posting: &[u64], (from, to): (u32, u32)) -> &[u64] {
 /// slices without the check's same-key blocks (see [`Check::same_key_block`]).
 fn admitted_runs(posting: &[u64], signature: PartSignature, check: Check) -> SmallVec<[&[u64]; 8]> {
     let mut runs = SmallVec::new();
+    if posting.is_empty() {
+        return runs;
+    }
     let block = check.same_key_block();
     for range in signature.admitted_prefixes(check) {
         let mut rest = admitted_slice(posting, range);
@@ -1173,7 +1176,8 @@ impl WatchlistIndex {
             for i in (0..adjacent_pairs).filter(|&i| pair_adds(i)) {
                 probing.adjacent_hits(&qn.prepared, i, true);
             }
-            // Pass 1, adding candidates, the parts with the fewest entries first. Once a part without large keys
+            // Pass 1, adding candidates, the parts with the fewest entries first (by posting length, cheaper to
+            // find than the admitted entries and as good for ordering). Once a part without large keys
             // is read, a name it did not touch has no hit from it; so a later part adds a name only if the
             // parts not yet read (and those read later, with large keys or not adding) can lift it to
             // `min_bound` with what its `NameRest` says: the last parts add little but the names they can make.
@@ -1182,10 +1186,9 @@ impl WatchlistIndex {
                 .filter(weighted)
                 .filter(adds)
                 .map(|i| {
-                    (
-                        probing.admitted_len(&split[i].0, PartSignature::of(&parts[i])),
-                        i,
-                    )
+                    let entries: usize =
+                        split[i].0.iter().map(|&(k, _)| self.posting(k).len()).sum();
+                    (entries, i)
                 })
                 .collect();
             order.sort_unstable();
