@@ -162,6 +162,19 @@ fn append_postings(
     }
 }
 
+/// The weights of a name's parts that can conflict, largest first.
+fn conflicting_descending(index: &WatchlistIndex, summary: &NameSummary) -> SmallVec<[f64; 8]> {
+    let (weights, _) = index.name_bound_weights(summary);
+    let mut conflicting: SmallVec<[f64; 8]> = weights
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| summary.conflicting_parts & (1 << j) != 0)
+        .map(|(_, w)| *w)
+        .collect();
+    conflicting.sort_by(|a, b| b.total_cmp(a));
+    conflicting
+}
+
 /// What a pair entry tells of its name besides its two parts, for bounding names reached through pair keys
 /// alone when a query can match at most two of their parts (see `search`). Stored in the entry's signature bits,
 /// low to high: the second part's index (6 bits); the weight left unmatched when the two heaviest parts are
@@ -185,14 +198,8 @@ impl PairRest {
                 total: 7.96875,
             };
         }
-        let (weights, descending) = index.name_bound_weights(summary);
-        let mut conflicting: SmallVec<[f64; 8]> = weights
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| summary.conflicting_parts & (1 << j) != 0)
-            .map(|(_, w)| *w)
-            .collect();
-        conflicting.sort_by(|a, b| b.total_cmp(a));
+        let (_, descending) = index.name_bound_weights(summary);
+        let conflicting = conflicting_descending(index, summary);
         PairRest {
             unmatched_beyond_two: descending.iter().skip(2).sum(),
             conflicting_beyond_two: conflicting.iter().skip(2).sum(),
@@ -306,14 +313,8 @@ impl NameRest {
             packed |= Self::PERSON;
         }
         if (summary.parts as usize) < OVERFLOW_PART {
-            let (weights, descending) = index.name_bound_weights(summary);
-            let mut conflicting: SmallVec<[f64; 8]> = weights
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| summary.conflicting_parts & (1 << j) != 0)
-                .map(|(_, w)| *w)
-                .collect();
-            conflicting.sort_by(|a, b| b.total_cmp(a));
+            let (_, descending) = index.name_bound_weights(summary);
+            let conflicting = conflicting_descending(index, summary);
             for k in 1..=3 {
                 let unmatched: f64 = descending.iter().skip(k).sum();
                 let conflict: f64 = conflicting.iter().skip(k).sum();

@@ -105,18 +105,9 @@ impl QueryName {
             return mask;
         }
         let cap = candidate_parts.count_ones();
-        let mut out = mask;
-        for &group in &self.equal_parts {
-            let mut rest = mask & group;
-            let mut excess = rest.count_ones().saturating_sub(cap);
-            while excess > 0 {
-                let top = 63 - rest.leading_zeros();
-                rest &= !(1 << top);
-                out &= !(1 << top);
-                excess -= 1;
-            }
-        }
-        out
+        self.equal_parts
+            .iter()
+            .fold(mask, |out, &group| keep_at_most(out, group, cap))
     }
 
     /// `mask` without the equal parts that cannot all be matched with `candidate`: the alignment matches each
@@ -153,17 +144,22 @@ impl QueryName {
                     cap += 1;
                 }
             }
-            let mut excess = hit.count_ones().saturating_sub(cap);
-            let mut rest = hit;
-            while excess > 0 {
-                let top = 63 - rest.leading_zeros();
-                rest &= !(1 << top);
-                out &= !(1 << top);
-                excess -= 1;
-            }
+            out = keep_at_most(out, group, cap);
         }
         out
     }
+}
+
+/// `mask` with at most `count` of its bits in `group` (the lowest are kept).
+fn keep_at_most(mask: u64, group: u64, count: u32) -> u64 {
+    let mut out = mask;
+    let mut hit = mask & group;
+    while hit.count_ones() > count {
+        let top = 63 - hit.leading_zeros();
+        hit &= !(1 << top);
+        out &= !(1 << top);
+    }
+    out
 }
 
 /// The highest similarity `interdict_names::part_similarity` gives a word and a part it does not equal, share no
