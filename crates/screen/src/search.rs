@@ -1202,17 +1202,26 @@ impl WatchlistIndex {
                     .fold(0u64, |m, &(_, j)| m | 1 << j);
                 read |= bits;
                 let typo = Some((p, qn.typo_caps[i]));
-                let rest = RestAdmission {
-                    hits: hits_of(qn, unread | qn.free_bits, 0),
-                    query: qn,
-                    params,
-                    min_bound,
-                };
-                let admission = Admission {
-                    rest: Some(&rest),
-                    ..Admission::default()
-                };
-                probing.hit_bounded(&split[i].0, typo, bits, true, Reach::Part, admission);
+                // Keys of exact kind first: once they are read, a part without large keys reaches a name it has
+                // not touched only through typo keys, so at most with its typo cap.
+                let (exact_kind, typo_kind): (Probes, Probes) = split[i]
+                    .0
+                    .iter()
+                    .partition(|&&(_, check)| check.admits_all());
+                let typo_capped = if split[i].1.is_empty() { bits } else { 0 };
+                for (probes, capped) in [(exact_kind, 0), (typo_kind, typo_capped)] {
+                    let rest = RestAdmission {
+                        hits: hits_of(qn, unread | qn.free_bits, capped),
+                        query: qn,
+                        params,
+                        min_bound,
+                    };
+                    let admission = Admission {
+                        rest: Some(&rest),
+                        ..Admission::default()
+                    };
+                    probing.hit_bounded(&probes, typo, bits, true, Reach::Part, admission);
+                }
                 if split[i].1.is_empty() {
                     unread &= !bits;
                 }
