@@ -135,6 +135,38 @@ fn screen_reports_a_bad_line_and_goes_on() {
     assert!(stderr.contains("standard input line 2"), "{stderr}");
 }
 
+/// A birth date with a typo is reported and left out, and the person is still screened by name: a field that
+/// cannot be read must not let a listed name through.
+#[test]
+fn screen_reports_an_unreadable_birth_date_and_screens_the_name() {
+    let input = "{\"id\":\"t\",\"schema\":\"Person\",\"properties\":{\"name\":[\"Abu Hamza al-Qasimani\"],\"birthDate\":[\"1984-3-12\"]}}\n";
+    let mut cmd = bin();
+    cmd.args(["screen", "--list"])
+        .arg(repo("samples/lists/demo_watchlist.csv"));
+    let out = run_with_stdin(cmd, input);
+    assert_eq!(out.status.code(), Some(2), "an input error");
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["id"], "t");
+    let error = lines[0]["error"].as_str().unwrap();
+    assert!(
+        error.contains("line 1") && error.contains("birthDate") && error.contains("1984-3-12"),
+        "{error}"
+    );
+    assert_eq!(lines[0]["results"][0]["id"], "DW-0001", "{:?}", lines[0]);
+    assert_eq!(lines[0]["results"][0]["match"], true);
+    // The date was not used as evidence.
+    let evidence = lines[0]["results"][0]["explanation"]["evidence"]
+        .as_array()
+        .unwrap();
+    assert!(
+        evidence.iter().all(|e| e["kind"] != "birth_date"),
+        "{evidence:?}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("standard input line 1"), "{stderr}");
+}
+
 #[test]
 fn screen_usage_errors_exit_2() {
     let out = bin().args(["screen"]).output().unwrap();

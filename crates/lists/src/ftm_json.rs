@@ -181,7 +181,23 @@ impl<R: BufRead> Iterator for FtmJsonReader<R> {
 /// # Errors
 /// [`ListError::InvalidQuery`] naming the query (its id when it has one) and the field, for invalid JSON, a
 /// schema that is not a person, organisation, vessel or aircraft, or a date, country or gender that cannot be read.
+/// [`query_with_problems`] reads the last three leniently.
 pub fn query_from_json(line: &str) -> Result<Entity, ListError> {
+    let (entity, problems) = query_with_problems(line)?;
+    match problems.into_iter().next() {
+        Some(problem) => Err(problem),
+        None => Ok(entity),
+    }
+}
+
+/// [`query_from_json`], lenient: a date, country or gender that cannot be read is reported (as
+/// [`ListError::InvalidQuery`] naming the query and field) and kept as text in its property, where matching does
+/// not use it, and the query is returned with everything else. A person whose birth date has a typo is still
+/// screened by name.
+///
+/// # Errors
+/// [`ListError::InvalidQuery`] for invalid JSON, or a schema that is not a person, organisation, vessel or aircraft.
+pub fn query_with_problems(line: &str) -> Result<(Entity, Vec<ListError>), ListError> {
     let invalid = |record: &str, field: Option<&str>, message: String| ListError::InvalidQuery {
         record: record.to_string(),
         field: field.map(str::to_string),
@@ -199,21 +215,22 @@ pub fn query_from_json(line: &str) -> Result<Entity, ListError> {
         id.to_string()
     };
     let mut problems = Vec::new();
-    let entity = entity_from_object(object, &record, true, &mut problems);
-    if let Some(p) = problems.into_iter().next() {
-        return Err(ListError::InvalidQuery {
-            record: p.record,
-            field: p.field,
-            message: p.message,
-        });
-    }
-    entity.ok_or_else(|| {
+    let entity = entity_from_object(object, &record, true, &mut problems).ok_or_else(|| {
         invalid(
             &record,
             Some("schema"),
             "not a person, organisation, vessel or aircraft".to_string(),
         )
-    })
+    })?;
+    let problems = problems
+        .into_iter()
+        .map(|p| ListError::InvalidQuery {
+            record: p.record,
+            field: p.field,
+            message: p.message,
+        })
+        .collect();
+    Ok((entity, problems))
 }
 
 /// The strings of a FollowTheMoney property value: a string, an array of strings, or nested entities (their id).

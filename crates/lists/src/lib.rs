@@ -55,7 +55,7 @@ use std::fmt;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
-pub use ftm_json::query_from_json;
+pub use ftm_json::{query_from_json, query_with_problems};
 pub use summary::ListSummary;
 
 /// The list formats Interdict reads.

@@ -459,3 +459,30 @@ fn empty_file_is_not_a_list() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert!(err.to_string().contains("the file is empty"), "{err}");
 }
+
+/// A query field that cannot be read fails the strict reader and is reported by the lenient one, which keeps the
+/// rest of the query (and the text, in its property).
+#[test]
+fn query_with_an_unreadable_field_is_read_leniently() {
+    let line = r#"{"id":"q7","schema":"Person","properties":{"name":["Karim Fictiti"],"birthDate":["1980-2-31"],"nationality":["sy"]}}"#;
+    let strict = interdict_lists::query_from_json(line)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        strict.contains("q7") && strict.contains("birthDate"),
+        "{strict}"
+    );
+    let (query, problems) = interdict_lists::query_with_problems(line).unwrap();
+    assert_eq!(query.id, "q7");
+    assert_eq!(query.names[0].text, "Karim Fictiti");
+    assert!(query.birth_dates.is_empty());
+    assert_eq!(query.nationalities.len(), 1);
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].to_string(), strict);
+    // Invalid JSON and unknown schemas are still errors.
+    assert!(interdict_lists::query_with_problems("{not json").is_err());
+    assert!(
+        interdict_lists::query_with_problems(r#"{"id":"d","schema":"Dragon","properties":{}}"#)
+            .is_err()
+    );
+}

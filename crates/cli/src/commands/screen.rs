@@ -69,9 +69,12 @@ impl TryFrom<Args> for ScreenConfig {
 
 /// One input line's outcome.
 enum LineResult {
+    /// Screened; `problem` names the fields that could not be read and were left out of matching (a birth date
+    /// with a typo does not keep a person from being screened by name).
     Screened {
         id: String,
         results: Vec<ScreenMatch>,
+        problem: Option<String>,
     },
     Failed {
         id: Option<String>,
@@ -113,8 +116,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .collect();
         for r in results {
             match &r {
-                LineResult::Screened { results, .. } => {
-                    any_hit |= results.iter().any(|m| m.is_match)
+                LineResult::Screened {
+                    results, problem, ..
+                } => {
+                    any_hit |= results.iter().any(|m| m.is_match);
+                    if let Some(message) = problem {
+                        any_error = true;
+                        eprintln!("interdict: error: {message}");
+                    }
                 }
                 LineResult::Failed { message, .. } => {
                     any_error = true;
@@ -144,10 +153,17 @@ fn screen_line(
     line: &str,
     options: &ScreenOptions,
 ) -> LineResult {
-    match interdict_lists::query_from_json(line) {
-        Ok(query) => LineResult::Screened {
+    match interdict_lists::query_with_problems(line) {
+        Ok((query, problems)) => LineResult::Screened {
             results: index.screen(&query, options),
             id: query.id,
+            problem: (!problems.is_empty()).then(|| {
+                let each: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+                format!(
+                    "standard input line {line_no}: {}; screened without it",
+                    each.join("; ")
+                )
+            }),
         },
         Err(e) => {
             let id = serde_json::from_str::<serde_json::Value>(line)
@@ -163,11 +179,21 @@ fn screen_line(
 
 fn write_result(out: &mut impl Write, r: &LineResult, format: OutputFormat) -> anyhow::Result<()> {
     match (r, format) {
-        (LineResult::Screened { id, results }, OutputFormat::Json) => {
-            serde_json::to_writer(
-                &mut *out,
-                &serde_json::json!({ "id": id, "results": results }),
-            )?;
+        (
+            LineResult::Screened {
+                id,
+                results,
+                problem,
+            },
+            OutputFormat::Json,
+        ) => {
+            let line = match problem {
+                None => serde_json::json!({ "id": id, "results": results }),
+                Some(message) => {
+                    serde_json::json!({ "id": id, "error": message, "results": results })
+                }
+            };
+            serde_json::to_writer(&mut *out, &line)?;
             writeln!(out)?;
         }
         (LineResult::Failed { id, message }, OutputFormat::Json) => {
@@ -177,8 +203,18 @@ fn write_result(out: &mut impl Write, r: &LineResult, format: OutputFormat) -> a
             )?;
             writeln!(out)?;
         }
-        (LineResult::Screened { id, results }, OutputFormat::Table) => {
+        (
+            LineResult::Screened {
+                id,
+                results,
+                problem,
+            },
+            OutputFormat::Table,
+        ) => {
             writeln!(out, "query {id}: {} result(s)", results.len())?;
+            if let Some(message) = problem {
+                writeln!(out, "  error: {message}")?;
+            }
             if !results.is_empty() {
                 writeln!(out, "  rank score  match id             {:<40} why", "name")?;
             }
