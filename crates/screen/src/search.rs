@@ -411,18 +411,24 @@ fn admitted_slice(posting: &[u64], (from, to): (u32, u32)) -> &[u64] {
     &posting[start..end.max(start)]
 }
 
-/// The runs of a posting that `check` can admit against a query part with `signature`: the admitted prefix
-/// slices without the check's same-key blocks (see [`Check::same_key_block`]).
-fn admitted_runs(posting: &[u64], signature: PartSignature, check: Check) -> SmallVec<[&[u64]; 8]> {
-    let mut runs = SmallVec::new();
+/// Calls `run` with each run of a posting that `check` can admit against a query part with `signature`: the
+/// admitted prefix slices without the check's same-key blocks (see [`Check::same_key_block`]).
+fn for_each_admitted_run<'p>(
+    posting: &'p [u64],
+    signature: PartSignature,
+    check: Check,
+    mut run: impl FnMut(&'p [u64]),
+) {
     if posting.is_empty() {
-        return runs;
+        return;
     }
     let block = check.same_key_block();
     for range in signature.admitted_prefixes(check) {
         let mut rest = admitted_slice(posting, range);
         let Some((lo, hi)) = block else {
-            runs.push(rest);
+            if !rest.is_empty() {
+                run(rest);
+            }
             continue;
         };
         const LOW: u32 = (1 << 26) - 1;
@@ -433,15 +439,14 @@ fn admitted_runs(posting: &[u64], signature: PartSignature, check: Check) -> Sma
             let block_end = rest.partition_point(|e| sig(e) <= high | hi);
             let prefix_end = rest.partition_point(|e| sig(e) <= high | LOW);
             if block_start > 0 {
-                runs.push(&rest[..block_start]);
+                run(&rest[..block_start]);
             }
             if prefix_end > block_end {
-                runs.push(&rest[block_end..prefix_end]);
+                run(&rest[block_end..prefix_end]);
             }
             rest = &rest[prefix_end..];
         }
     }
-    runs
 }
 
 /// The per-name hit masks of one query name while its probes are read.
@@ -474,15 +479,13 @@ impl Probing<'_> {
 
     /// Number of entries the probes' admitted slices hold.
     fn admitted_len(&self, probes: &[(keys::Key, Check)], signature: PartSignature) -> usize {
-        probes
-            .iter()
-            .map(|&(k, check)| {
-                admitted_runs(self.index.posting(k), signature, check)
-                    .iter()
-                    .map(|run| run.len())
-                    .sum::<usize>()
-            })
-            .sum()
+        let mut entries = 0;
+        for &(k, check) in probes {
+            for_each_admitted_run(self.index.posting(k), signature, check, |run| {
+                entries += run.len()
+            });
+        }
+        entries
     }
 
     /// Sets `bits` on every name posted under the probes whose entry passes the probe's check. Only names
@@ -522,8 +525,9 @@ impl Probing<'_> {
     ) {
         let admit = admission.similarity;
         let signature = typo.map_or(PartSignature(0), |(p, _)| PartSignature::of(p));
+        let index = self.index;
         for &(k, check) in probes {
-            for run in admitted_runs(self.index.posting(k), signature, check) {
+            for_each_admitted_run(index.posting(k), signature, check, |run| {
                 let mut at = 0;
                 while at < run.len() {
                     let sig = entry_signature(run[at]);
@@ -584,7 +588,7 @@ impl Probing<'_> {
                         self.touch_all(group, bits, kind, group_adds, reach, admission);
                     }
                 }
-            }
+            });
         }
     }
 
