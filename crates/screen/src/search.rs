@@ -1118,9 +1118,11 @@ impl WatchlistIndex {
                 .iter()
                 .take(MAX_PARTS)
                 .map(|p| {
-                    let (small, mut large): (Probes, Probes) = single_probes(p)
+                    let (mut small, mut large): (Probes, Probes) = single_probes(p)
                         .into_iter()
                         .partition(|&(k, check)| !check.admits_all() || !self.is_large(k));
+                    // Keys of exact kind first (pass 1 reads them before the typo keys).
+                    small.sort_by_key(|&(_, check)| !check.admits_all());
                     // A word's text key reaches only words with its own text, which its skeleton key reaches
                     // too: when that is large as well, reading (or pairing) the text key adds nothing.
                     if p.role == interdict_names::PartRole::Word && !p.skeleton.is_empty() {
@@ -1208,10 +1210,9 @@ impl WatchlistIndex {
                 let typo = Some((p, qn.typo_caps[i]));
                 // Keys of exact kind first: once they are read, a part without large keys reaches a name it has
                 // not touched only through typo keys, so at most with its typo cap.
-                let (exact_kind, typo_kind): (Probes, Probes) = split[i]
-                    .0
-                    .iter()
-                    .partition(|&&(_, check)| check.admits_all());
+                let small = &split[i].0;
+                let (exact_kind, typo_kind) =
+                    small.split_at(small.partition_point(|&(_, check)| check.admits_all()));
                 let typo_capped = if split[i].1.is_empty() { bits } else { 0 };
                 for (probes, capped) in [(exact_kind, 0), (typo_kind, typo_capped)] {
                     let rest = RestAdmission {
@@ -1224,7 +1225,7 @@ impl WatchlistIndex {
                         rest: Some(&rest),
                         ..Admission::default()
                     };
-                    probing.hit_bounded(&probes, typo, bits, true, Reach::Part, admission);
+                    probing.hit_bounded(probes, typo, bits, true, Reach::Part, admission);
                 }
                 if split[i].1.is_empty() {
                     unread &= !bits;
