@@ -241,13 +241,7 @@ fn name_score_bound(
         return 0.0;
     }
     let top = |k: usize| -> f64 { descending.iter().take(k).sum() };
-    let missed_q = (q.total_weight - h.hit).max(0.0);
-    let consumable = if h.merged {
-        2 * h.parts_hit
-    } else {
-        h.parts_hit
-    };
-    let by_count = top(consumable);
+    let by_count = top(h.consumable());
     // Candidate weight that query initials may take from parts no key reached.
     let by_initials = top(q.free_bits.count_ones() as usize);
     let (matched_c, conflict_c) = if h.candidate_parts & OVERFLOW_BIT != 0 {
@@ -267,20 +261,15 @@ fn name_score_bound(
             (unhit_conflicting - by_initials).max(0.0),
         )
     };
-    let missed_c = (c.total - matched_c).max(0.0);
-    let lambda = if c.person {
-        params.lambda(NameClass::Person)
-    } else {
-        params.lambda(NameClass::Organization)
-    };
-    let mut bound = h.matched / (h.hit + lambda * (missed_q + missed_c));
-    let conflict_q = (q.conflicting_total - h.conflicting_hit).max(0.0);
-    if conflict_q > 0.0 && conflict_c > 0.0 {
-        let factor = 1.0
-            - params.conflict_strength * conflict_q.min(conflict_c) / q.total_weight.max(c.total);
-        bound *= factor.max(0.5);
-    }
-    (bound * substance_factor(h.hit)).min(1.0)
+    h.query_terms(q)
+        .against(
+            (c.total - matched_c).max(0.0),
+            conflict_c,
+            c.total,
+            c.person,
+            params,
+        )
+        .bound(params)
 }
 
 /// An upper bound of the score like [`name_score_bound`], from the name's [`NameRest`] instead of its summary and
@@ -289,31 +278,100 @@ fn name_score_bound(
 /// so the weight beyond that many heaviest parts stays unmatched, and so does the conflicting weight beyond that
 /// many heaviest conflicting parts. Which parts the keys reached is not known here, so it is looser than
 /// `name_score_bound` on the weight and may be tighter on conflicts; a name must pass both.
-fn rest_bound(h: &Hits, q: &QueryName, rest: NameRest, params: &ScoreParams) -> f64 {
-    if h.hit <= 0.0 {
-        return 0.0;
-    }
-    let consumable = if h.merged {
-        2 * h.parts_hit
-    } else {
-        h.parts_hit
-    };
+/// `query`: the hits' [`Hits::query_terms`]; `consumable`: their [`Hits::consumable`].
+#[inline]
+fn rest_bound(query: &ScoreTerms, consumable: usize, rest: NameRest, params: &ScoreParams) -> f64 {
     let (missed_c, conflict_c) = rest.beyond(consumable);
-    let lambda = if rest.person() {
-        params.lambda(NameClass::Person)
-    } else {
-        params.lambda(NameClass::Organization)
-    };
-    let missed_q = (q.total_weight - h.hit).max(0.0);
-    let mut bound = h.matched / (h.hit + lambda * (missed_q + missed_c));
-    let conflict_q = (q.conflicting_total - h.conflicting_hit).max(0.0);
-    if conflict_q > 0.0 && conflict_c > 0.0 {
-        let factor = 1.0
-            - params.conflict_strength * conflict_q.min(conflict_c)
-                / q.total_weight.max(rest.total());
-        bound *= factor.max(0.5);
+    query
+        .against(missed_c, conflict_c, rest.total(), rest.person(), params)
+        .bound(params)
+        * rest.kind_weight()
+}
+
+/// The terms of `interdict_names::align`'s score for one name pair, each bounded the way that raises the score;
+/// [`ScoreTerms::bound`] is the score they allow. Every bound here is made of them.
+#[derive(Clone, Copy)]
+struct ScoreTerms {
+    /// Query weight that may be matched, and the similarity mass it may carry.
+    hit: f64,
+    matched: f64,
+    /// Weight certainly left unmatched, on the query side and on the candidate side.
+    missed_q: f64,
+    missed_c: f64,
+    /// Weight of parts that can conflict certainly left unmatched, on each side.
+    conflict_q: f64,
+    conflict_c: f64,
+    /// The larger of the two names' total weights.
+    larger_total: f64,
+    lambda: f64,
+}
+
+impl ScoreTerms {
+    #[inline]
+    fn bound(&self, params: &ScoreParams) -> f64 {
+        if self.hit <= 0.0 {
+            return 0.0;
+        }
+        let mut bound = self.matched / (self.hit + self.lambda * (self.missed_q + self.missed_c));
+        if self.conflict_q > 0.0 && self.conflict_c > 0.0 {
+            let factor = 1.0
+                - params.conflict_strength * self.conflict_q.min(self.conflict_c)
+                    / self.larger_total;
+            bound *= factor.max(0.5);
+        }
+        (bound * substance_factor(self.hit)).min(1.0)
     }
-    (bound * substance_factor(h.hit)).min(1.0) * rest.kind_weight()
+
+    /// These query-side terms against a candidate with these candidate-side terms.
+    #[inline]
+    fn against(
+        self,
+        missed_c: f64,
+        conflict_c: f64,
+        candidate_total: f64,
+        person: bool,
+        params: &ScoreParams,
+    ) -> ScoreTerms {
+        ScoreTerms {
+            missed_c,
+            conflict_c,
+            larger_total: self.larger_total.max(candidate_total),
+            lambda: if person {
+                params.lambda(NameClass::Person)
+            } else {
+                params.lambda(NameClass::Organization)
+            },
+            ..self
+        }
+    }
+}
+
+impl Hits {
+    /// At most how many candidate parts these hits can match (twice the query parts through joined parts).
+    #[inline]
+    fn consumable(&self) -> usize {
+        if self.merged {
+            2 * self.parts_hit
+        } else {
+            self.parts_hit
+        }
+    }
+
+    /// The query side of these hits' score terms (the candidate side empty, to be set with
+    /// [`ScoreTerms::against`]).
+    #[inline]
+    fn query_terms(&self, q: &QueryName) -> ScoreTerms {
+        ScoreTerms {
+            hit: self.hit,
+            matched: self.matched,
+            missed_q: (q.total_weight - self.hit).max(0.0),
+            missed_c: 0.0,
+            conflict_q: (q.conflicting_total - self.conflicting_hit).max(0.0),
+            conflict_c: 0.0,
+            larger_total: q.total_weight,
+            lambda: 0.0,
+        }
+    }
 }
 
 /// The hit weights of the query parts in `bits` (free initials included by the caller), of which those in
@@ -352,12 +410,17 @@ fn query_side_bound(h: &Hits, q: &QueryName, params: &ScoreParams) -> f64 {
 
 /// [`query_side_bound`] from the hit weight and the matched mass alone.
 fn query_side_bound_of(hit: f64, matched: f64, q: &QueryName, params: &ScoreParams) -> f64 {
-    if hit <= 0.0 {
-        return 0.0;
+    ScoreTerms {
+        hit,
+        matched,
+        missed_q: (q.total_weight - hit).max(0.0),
+        missed_c: 0.0,
+        conflict_q: 0.0,
+        conflict_c: 0.0,
+        larger_total: q.total_weight,
+        lambda: params.lambda_person.min(params.lambda_other),
     }
-    let lambda = params.lambda_person.min(params.lambda_other);
-    let missed_q = (q.total_weight - hit).max(0.0);
-    (matched / (hit + lambda * missed_q) * substance_factor(hit)).min(1.0)
+    .bound(params)
 }
 
 /// Matched weight from which a name match counts in full; below it the name score shrinks with the square root of
@@ -758,22 +821,31 @@ struct Admission<'a> {
     /// For probes read by part group: whether a group with this similarity to the query part may add.
     similarity: Option<&'a dyn Fn(f64) -> bool>,
     /// The bound a name's [`NameRest`] must reach with the query parts that can still hit it.
-    rest: Option<&'a RestAdmission<'a>>,
+    rest: Option<&'a RestAdmission>,
 }
 
 /// Which names a probe may add, from the query parts that can still hit a name it reaches first (`hits`: each
 /// assumed to match exactly) and the name's [`NameRest`]. Only names whose [`rest_bound`] reaches `min_bound`
 /// are added; any other is ruled out whatever else it matches, so leaving it untouched loses nothing.
-struct RestAdmission<'a> {
-    hits: Hits,
-    query: &'a QueryName,
+struct RestAdmission {
+    terms: ScoreTerms,
+    consumable: usize,
     params: ScoreParams,
     min_bound: f64,
 }
 
-impl RestAdmission<'_> {
+impl RestAdmission {
+    fn new(q: &QueryName, hits: Hits, params: ScoreParams, min_bound: f64) -> Self {
+        RestAdmission {
+            terms: hits.query_terms(q),
+            consumable: hits.consumable(),
+            params,
+            min_bound,
+        }
+    }
+
     fn admits(&self, rest: NameRest) -> bool {
-        rest_bound(&self.hits, self.query, rest, &self.params) >= self.min_bound - 1e-9
+        rest_bound(&self.terms, self.consumable, rest, &self.params) >= self.min_bound - 1e-9
     }
 }
 
@@ -786,8 +858,7 @@ struct PairBound {
     unreachable: f64,
     unreachable_conflicting: f64,
     query_total: f64,
-    lambda: f64,
-    conflict_strength: f64,
+    params: ScoreParams,
     min_bound: f64,
 }
 
@@ -807,25 +878,23 @@ impl PairBound {
             unreachable: (q.total_weight - reached).max(0.0),
             unreachable_conflicting: weight_of(q.conflicting_bits & !reachable),
             query_total: q.total_weight,
-            lambda: params.lambda_person.min(params.lambda_other),
-            conflict_strength: params.conflict_strength,
+            params: *params,
             min_bound,
         }
     }
 
     fn admits(&self, rest: &PairRest) -> bool {
-        let h = self.reachable;
-        if h <= 0.0 {
-            return false;
-        }
-        let mut bound = h / (h + self.lambda * (self.unreachable + rest.unmatched_beyond_two));
-        let (cq, cc) = (self.unreachable_conflicting, rest.conflicting_beyond_two);
-        if cq > 0.0 && cc > 0.0 {
-            let factor =
-                1.0 - self.conflict_strength * cq.min(cc) / self.query_total.max(rest.total);
-            bound *= factor.max(0.5);
-        }
-        bound * substance_factor(h) >= self.min_bound - 1e-9
+        let terms = ScoreTerms {
+            hit: self.reachable,
+            matched: self.reachable,
+            missed_q: self.unreachable,
+            missed_c: rest.unmatched_beyond_two,
+            conflict_q: self.unreachable_conflicting,
+            conflict_c: rest.conflicting_beyond_two,
+            larger_total: self.query_total.max(rest.total),
+            lambda: self.params.lambda_person.min(self.params.lambda_other),
+        };
+        self.reachable > 0.0 && terms.bound(&self.params) >= self.min_bound - 1e-9
     }
 }
 
@@ -1215,12 +1284,12 @@ impl WatchlistIndex {
                     small.split_at(small.partition_point(|&(_, check)| check.admits_all()));
                 let typo_capped = if split[i].1.is_empty() { bits } else { 0 };
                 for (probes, capped) in [(exact_kind, 0), (typo_kind, typo_capped)] {
-                    let rest = RestAdmission {
-                        hits: hits_of(qn, unread | qn.free_bits, capped),
-                        query: qn,
+                    let rest = RestAdmission::new(
+                        qn,
+                        hits_of(qn, unread | qn.free_bits, capped),
                         params,
                         min_bound,
-                    };
+                    );
                     let admission = Admission {
                         rest: Some(&rest),
                         ..Admission::default()
@@ -1297,12 +1366,12 @@ impl WatchlistIndex {
                             >= min_bound - 1e-9
                     };
                     let typo = Some((&parts[i], qn.typo_caps[i]));
-                    let rest = RestAdmission {
-                        hits: hits_of(qn, alone | qn.free_bits | 1 << i, 0),
-                        query: qn,
+                    let rest = RestAdmission::new(
+                        qn,
+                        hits_of(qn, alone | qn.free_bits | 1 << i, 0),
                         params,
                         min_bound,
-                    };
+                    );
                     probing.hit_bounded(
                         &split[i].1,
                         typo,
@@ -1387,7 +1456,12 @@ impl WatchlistIndex {
                     // The bound if the candidate had nothing but the hit parts: most names reached through one
                     // common part alone fail it without their summary being read.
                     if query_side_bound(&h, qn, &params) < min_bound - 1e-9
-                        || rest_bound(&h, qn, self.rests[name as usize], &params) < min_bound - 1e-9
+                        || rest_bound(
+                            &h.query_terms(qn),
+                            h.consumable(),
+                            self.rests[name as usize],
+                            &params,
+                        ) < min_bound - 1e-9
                     {
                         break;
                     }
