@@ -677,16 +677,16 @@ impl Probing<'_> {
         }
     }
 
-    /// Reads what [`Self::touch`] will read of the name of `entry` (see [`Self::touch_all`]).
+    /// Starts loading what [`Self::touch`] will read of the name of `entry` (see [`Self::touch_all`]).
     #[inline]
     fn load_early(&self, entry: u64, adds: bool, rest: bool) {
         let name = entry_name(entry) as usize;
         // The bitmap is small and mostly cached; a name's slot is needed only if it is or may become touched.
         if adds || self.touched_bits[name >> 6] & (1 << (name & 63)) != 0 {
-            std::hint::black_box(self.slot[name]);
+            prefetch(&self.slot[name]);
         }
         if rest {
-            std::hint::black_box(self.index.rests[name]);
+            prefetch(&self.index.rests[name]);
         }
     }
 
@@ -758,8 +758,23 @@ impl Probing<'_> {
     /// to: the same bits its single-part probes would set, or fewer (a shared key does not make parts similar).
     /// The part counts as matched exactly unless its best similarity is within `typo_cap`.
     fn compare_directly(&mut self, bits: u64, part: &interdict_names::Part, typo_cap: f64) {
+        let names = &self.index.names;
+        let name_at = |at: usize| self.touched.get(at).map(|&n| &names[n as usize].prepared);
         for (at, &name) in self.touched.iter().enumerate() {
-            let (found, best) = similar_parts(part, &self.index.names[name as usize].prepared);
+            // A name's parts are three dependent loads away (name, its parts, their text); each is started a
+            // few names ahead, once the load before it has had time to arrive.
+            if let Some(ahead) = name_at(at + 12) {
+                prefetch(ahead);
+            }
+            if let Some(ahead) = name_at(at + 8) {
+                prefetch_slice(&ahead.parts);
+            }
+            if let Some(ahead) = name_at(at + 4) {
+                for p in ahead.parts.iter().take(4) {
+                    prefetch_slice(p.text.as_bytes());
+                }
+            }
+            let (found, best) = similar_parts(part, &names[name as usize].prepared);
             if found != 0 {
                 let h = &mut self.hits[at];
                 h[0] |= bits;
@@ -917,6 +932,34 @@ enum Reach {
 }
 
 /// The candidate-part bits a posting entry covers.
+/// Asks the processor to start loading the cache line of `value` and goes on at once: the per-name state that
+/// postings point into is scattered over megabytes, so loads issued a few entries early overlap instead of each
+/// stalling the entry that needs it. A plain read (even through `black_box`) would not do: the processor cannot
+/// retire it before the data arrives, so a few of them fill its reorder window and it stalls anyway.
+#[inline(always)]
+fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch only hints the cache: it never faults, reads nothing into the program and writes
+    // nothing, and `value` is a live reference in any case. SSE, which the instruction needs, is part of the
+    // x86_64 baseline that every x86_64 target enables.
+    #[allow(unsafe_code)]
+    unsafe {
+        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
+            (value as *const T).cast(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
+/// [`prefetch`] of the first cache line of `values`, if any.
+#[inline(always)]
+fn prefetch_slice<T>(values: &[T]) {
+    if let Some(first) = values.first() {
+        prefetch(first);
+    }
+}
+
 fn candidate_bits(entry: u64, reach: Reach) -> u64 {
     let bit = |j: usize| {
         if j >= 63 { OVERFLOW_BIT } else { 1u64 << j }
@@ -1435,7 +1478,7 @@ impl WatchlistIndex {
             for (at, &name) in touched.iter().enumerate() {
                 // Each name's rest is read below; reading one a few names ahead overlaps the cache misses.
                 if let Some(&ahead) = touched.get(at + 8) {
-                    std::hint::black_box(self.rests[ahead as usize]);
+                    prefetch(&self.rests[ahead as usize]);
                 }
                 touched_bits[name as usize >> 6] = 0;
                 let [mut mask, candidate_parts, mut exact, mut unverified] = hits[at];
