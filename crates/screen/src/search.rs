@@ -667,24 +667,48 @@ impl Probing<'_> {
         reach: Reach,
         admission: Admission,
     ) {
+        if !adds {
+            self.touch_touched(entries, bits, kind, reach);
+            return;
+        }
         const AHEAD: usize = 8;
-        let rest = adds && admission.rest.is_some();
+        let rest = admission.rest.is_some();
         for (at, &entry) in entries.iter().enumerate() {
             if let Some(&ahead) = entries.get(at + AHEAD) {
-                self.load_early(ahead, adds, rest);
+                self.load_early(ahead, rest);
             }
             self.touch(entry, bits, kind, adds, reach, admission);
         }
     }
 
+    /// [`Self::touch_all`] for entries that add no names (most of the entries read: the common words' postings
+    /// that only set bits on names already touched). The entries are filtered a batch at a time without branches
+    /// (a bit test in the small touched bitmap each), the slots of the touched ones are prefetched, and only
+    /// then are those touched.
+    fn touch_touched(&mut self, entries: &[u64], bits: u64, kind: HitKind, reach: Reach) {
+        const BATCH: usize = 256;
+        let mut found = [0u64; BATCH];
+        for chunk in entries.chunks(BATCH) {
+            let mut n = 0;
+            for &entry in chunk {
+                let name = entry_name(entry) as usize;
+                found[n] = entry;
+                n += (self.touched_bits[name >> 6] >> (name & 63)) as usize & 1;
+            }
+            for &entry in &found[..n] {
+                prefetch(&self.slot[entry_name(entry) as usize]);
+            }
+            for &entry in &found[..n] {
+                self.touch(entry, bits, kind, false, reach, Admission::default());
+            }
+        }
+    }
+
     /// Starts loading what [`Self::touch`] will read of the name of `entry` (see [`Self::touch_all`]).
     #[inline]
-    fn load_early(&self, entry: u64, adds: bool, rest: bool) {
+    fn load_early(&self, entry: u64, rest: bool) {
         let name = entry_name(entry) as usize;
-        // The bitmap is small and mostly cached; a name's slot is needed only if it is or may become touched.
-        if adds || self.touched_bits[name >> 6] & (1 << (name & 63)) != 0 {
-            prefetch(&self.slot[name]);
-        }
+        prefetch(&self.slot[name]);
         if rest {
             prefetch(&self.index.rests[name]);
         }
@@ -931,7 +955,6 @@ enum Reach {
     Pair,
 }
 
-/// The candidate-part bits a posting entry covers.
 /// Asks the processor to start loading the cache line of `value` and goes on at once: the per-name state that
 /// postings point into is scattered over megabytes, so loads issued a few entries early overlap instead of each
 /// stalling the entry that needs it. A plain read (even through `black_box`) would not do: the processor cannot
@@ -960,6 +983,7 @@ fn prefetch_slice<T>(values: &[T]) {
     }
 }
 
+/// The candidate-part bits a posting entry covers.
 fn candidate_bits(entry: u64, reach: Reach) -> u64 {
     let bit = |j: usize| {
         if j >= 63 { OVERFLOW_BIT } else { 1u64 << j }
