@@ -203,6 +203,8 @@ struct Scratch {
     /// names not touched are passed over without a cache miss.
     touched_bits: Vec<u64>,
     touched: Vec<u32>,
+    /// Positions in `touched` of the names whose cheap bounds reach the cutoff (see `collect_bounds`).
+    survivors: Vec<u32>,
 }
 
 /// What a query name's key hits say about one candidate name, for bounding its score.
@@ -1213,6 +1215,7 @@ impl WatchlistIndex {
                 slot,
                 touched_bits,
                 touched,
+                survivors,
             } = &mut *scratch;
             if slot.len() < self.names.len() {
                 slot.resize(self.names.len(), 0);
@@ -1499,12 +1502,47 @@ impl WatchlistIndex {
                         ks.iter().any(|&k| !self.posting(k).is_empty())
                     })
             });
+            // Two rounds over the touched names. The first rules out most of them with the bounds that need
+            // only their hits and rests (a small array); the second reads the summaries and part weights of the
+            // others, the summary of a name a few names ahead and its weights a few names later, so the
+            // scattered loads overlap.
+            survivors.clear();
             for (at, &name) in touched.iter().enumerate() {
                 // Each name's rest is read below; reading one a few names ahead overlaps the cache misses.
                 if let Some(&ahead) = touched.get(at + 8) {
                     prefetch(&self.rests[ahead as usize]);
                 }
                 touched_bits[name as usize >> 6] = 0;
+                let [mut mask, candidate_parts, exact, _] = hits[at];
+                if !qn.equal_parts.is_empty() {
+                    mask = qn.matchable_by_parts(mask, candidate_parts, joined_equal);
+                }
+                let bits = (mask & !MERGED_BIT) | qn.free_bits;
+                let mut h = hits_of(qn, bits, bits & !exact & !qn.free_bits);
+                h.merged = mask & MERGED_BIT != 0;
+                h.candidate_parts = candidate_parts;
+                let rest = self.rests[name as usize];
+                if query_side_bound(&h, qn, &params) >= min_bound - 1e-9
+                    && rest_bound(&h.query_terms(qn), h.consumable(), rest, &params)
+                        >= min_bound - 1e-9
+                {
+                    survivors.push(at as u32);
+                }
+            }
+            let summary_of = |k: usize| {
+                survivors
+                    .get(k)
+                    .map(|&at| &self.summaries[touched[at as usize] as usize])
+            };
+            for (k, &at) in survivors.iter().enumerate() {
+                if let Some(ahead) = summary_of(k + 8) {
+                    prefetch(ahead);
+                }
+                if let Some(ahead) = summary_of(k + 4) {
+                    prefetch_slice(self.name_bound_weights(ahead).0);
+                }
+                let at = at as usize;
+                let name = touched[at];
                 let [mut mask, candidate_parts, mut exact, mut unverified] = hits[at];
                 if !qn.equal_parts.is_empty() {
                     mask = qn.matchable_by_parts(mask, candidate_parts, joined_equal);
