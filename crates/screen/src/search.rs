@@ -99,7 +99,7 @@ struct QueryName {
 impl QueryName {
     /// A cheap first cut of [`Self::matchable`], from the candidate parts the name's hits reached
     /// (`candidate_parts`): each matched equal part needs one of them, unless a hit went through joined parts
-    /// (`MERGED_BIT`) or `joined_equal` (adjacent equal parts joined reach some name).
+    /// (`MERGED_BIT`) or `joined_equal` (adjacent equal parts joined reach this name).
     fn matchable_by_parts(&self, mask: u64, candidate_parts: u64, joined_equal: bool) -> u64 {
         if joined_equal || mask & MERGED_BIT != 0 || candidate_parts & OVERFLOW_BIT != 0 {
             return mask;
@@ -939,6 +939,10 @@ impl PairBound {
     }
 }
 
+/// At most this many names reached by a query's adjacent equal parts joined are listed (see `collect_bounds`);
+/// beyond it, every name is treated as reached, which is slower, never wrong.
+const JOINED_EQUAL_LISTED: usize = 4096;
+
 /// Query parts that take part in retrieval (the rest of a very long name only counts when scoring).
 const MAX_PARTS: usize = 63;
 /// Mask bit recording a hit through a candidate's joined adjacent parts.
@@ -1492,16 +1496,30 @@ impl WatchlistIndex {
                 probing.adjacent_hits(&qn.prepared, i, false);
             }
             stats.entries_read += probing.entries_read;
-            // Whether adjacent equal parts joined ("marekmarek") reach any name (see `QueryName::matchable`).
-            let joined_equal = qn.equal_parts.iter().any(|&group| {
-                (0..adjacent_pairs)
-                    .filter(|&i| group & (0b11 << i) != 0)
-                    .any(|i| {
+            // The names that adjacent equal parts joined ("marekmarek") reach (see `QueryName::matchable`), sorted;
+            // `None` when they are too many to list, and then any name may be one.
+            let joined_equal: Option<Vec<u32>> = {
+                let mut reached = Vec::new();
+                for &group in &qn.equal_parts {
+                    for i in (0..adjacent_pairs).filter(|&i| group & (0b11 << i) != 0) {
                         let mut ks = Vec::with_capacity(2);
                         keys::adjacent_keys(&qn.prepared, i, &mut ks);
-                        ks.iter().any(|&k| !self.posting(k).is_empty())
-                    })
-            });
+                        for k in ks {
+                            reached.extend(self.posting(k).iter().map(|&e| entry_name(e)));
+                        }
+                    }
+                }
+                (reached.len() <= JOINED_EQUAL_LISTED).then(|| {
+                    reached.sort_unstable();
+                    reached.dedup();
+                    reached
+                })
+            };
+            let joined_equal_reaches = |name: u32| {
+                joined_equal
+                    .as_ref()
+                    .is_none_or(|names| names.binary_search(&name).is_ok())
+            };
             // Two rounds over the touched names. The first rules out most of them with the bounds that need
             // only their hits and rests (a small array); the second reads the summaries and part weights of the
             // others, the summary of a name a few names ahead and its weights a few names later, so the
@@ -1515,7 +1533,7 @@ impl WatchlistIndex {
                 touched_bits[name as usize >> 6] = 0;
                 let [mut mask, candidate_parts, exact, _] = hits[at];
                 if !qn.equal_parts.is_empty() {
-                    mask = qn.matchable_by_parts(mask, candidate_parts, joined_equal);
+                    mask = qn.matchable_by_parts(mask, candidate_parts, joined_equal_reaches(name));
                 }
                 let bits = (mask & !MERGED_BIT) | qn.free_bits;
                 let mut h = hits_of(qn, bits, bits & !exact & !qn.free_bits);
@@ -1545,7 +1563,7 @@ impl WatchlistIndex {
                 let name = touched[at];
                 let [mut mask, candidate_parts, mut exact, mut unverified] = hits[at];
                 if !qn.equal_parts.is_empty() {
-                    mask = qn.matchable_by_parts(mask, candidate_parts, joined_equal);
+                    mask = qn.matchable_by_parts(mask, candidate_parts, joined_equal_reaches(name));
                 }
                 let summary = &self.summaries[name as usize];
                 let mut bound = 0.0;

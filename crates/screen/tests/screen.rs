@@ -392,6 +392,7 @@ fn equal_query_parts_count_once_per_candidate_part() {
     let index = index_of(vec![
         person("both-joined", &["Mar Ek Marek"]),
         person("both-apart", &["Marek Marek Oswy"]),
+        person("both-in-one-part", &["Marekmarek Tallis"]),
         person("one", &["Marek Tallis"]),
         person("other", &["Orla Tallis"]),
     ]);
@@ -407,6 +408,11 @@ fn equal_query_parts_count_once_per_candidate_part() {
         if text == "Marek Marek" {
             let joined = found.iter().find(|m| m.id == "both-joined");
             assert!(joined.is_some_and(|m| m.score >= 0.7), "{found:?}");
+        }
+        if text == "Marek Marek Tallis" {
+            // The query's two equal parts joined match one candidate part: both count.
+            let in_one = found.iter().find(|m| m.id == "both-in-one-part");
+            assert!(in_one.is_some_and(|m| m.score >= 0.7), "{found:?}");
         }
     }
 }
