@@ -357,6 +357,31 @@ impl NameRest {
     }
 }
 
+/// The lexicon-group keys whose posted parts (words in the group) all have one non-empty skeleton, each with
+/// that skeleton's key (see `WatchlistIndex::covered_groups`).
+fn covered_groups(names: &[IndexedName]) -> FxHashMap<Key, Key> {
+    // Per group key: the one skeleton key seen so far, or `None` once a second one (or none) is seen.
+    let mut seen: FxHashMap<Key, Option<Key>> = FxHashMap::default();
+    for part in names.iter().flat_map(|n| &n.prepared.parts) {
+        if part.role != interdict_names::PartRole::Word {
+            continue;
+        }
+        let skeleton = (!part.skeleton.is_empty()).then(|| keys::skeleton_key(&part.skeleton));
+        for g in &part.groups {
+            seen.entry(keys::group_key(*g))
+                .and_modify(|one| {
+                    if *one != skeleton {
+                        *one = None;
+                    }
+                })
+                .or_insert(skeleton);
+        }
+    }
+    seen.into_iter()
+        .filter_map(|(group, skeleton)| Some((group, skeleton?)))
+        .collect()
+}
+
 /// Collects entities, then builds an immutable [`WatchlistIndex`].
 #[derive(Debug, Default)]
 pub struct WatchlistIndexBuilder {
@@ -513,6 +538,7 @@ impl WatchlistIndexBuilder {
             rests: Vec::new(),
             postings,
             ids,
+            covered_groups: covered_groups(&names),
             pair_postings: FxHashMap::default(),
             pair_ids: Vec::new(),
             documents,
@@ -559,7 +585,13 @@ impl WatchlistIndexBuilder {
                 for (j, p) in n.prepared.parts.iter().enumerate() {
                     ks.clear();
                     keys::pairable_keys(p, &mut ks);
-                    large.extend(ks.iter().filter(|&&k| index.is_large(k)).map(|&k| (j, k)));
+                    // A query never reads a covered group key (nor pairs it): its pairs would repeat the
+                    // skeleton's.
+                    large.extend(
+                        ks.iter()
+                            .filter(|&&k| index.is_large(k) && !index.covered_by_skeleton(k, p))
+                            .map(|&k| (j, k)),
+                    );
                 }
                 let mut entries: Vec<(Key, u64)> = Vec::new();
                 if large.len() >= 2 {
@@ -606,6 +638,10 @@ pub struct WatchlistIndex {
     pub(crate) rests: Vec<NameRest>,
     postings: FxHashMap<Key, Posting>,
     ids: Vec<u64>,
+    /// Lexicon-group keys whose every posted part has one skeleton, with that skeleton's key: the group's
+    /// posting is then part of the skeleton's (same entries, same check), so a part probing both reads only the
+    /// skeleton (see [`Self::covered_by_skeleton`]).
+    covered_groups: FxHashMap<Key, Key>,
     /// Postings of the pair keys (family `P`), kept apart from the others.
     pair_postings: FxHashMap<Key, Posting>,
     pair_ids: Vec<u64>,
@@ -679,6 +715,14 @@ impl WatchlistIndex {
             &self.bound_weights[at..at + n],
             &self.bound_weights[at + n..at + 2 * n],
         )
+    }
+
+    /// Whether `key` is a lexicon-group key of `part` whose posting is part of the posting of `part`'s skeleton
+    /// key (every part posted under the group has that skeleton): reading the skeleton's posting reads every
+    /// entry of the group's, under the same check ([`keys::Check::Variant`]), so the group's adds nothing.
+    pub(crate) fn covered_by_skeleton(&self, key: Key, part: &Part) -> bool {
+        !part.skeleton.is_empty()
+            && self.covered_groups.get(&key) == Some(&keys::skeleton_key(&part.skeleton))
     }
 
     /// Whether the posting under `key` is large (see [`WatchlistIndexBuilder::large_posting`]).
@@ -770,5 +814,34 @@ mod tests {
         }
         assert_eq!(rest.beyond(4), (0.0, 0.0));
         assert_eq!(rest.beyond(0), (0.0, 0.0));
+    }
+
+    /// A lexicon group's key is skipped for a part only when every listed spelling of the group has the part's
+    /// skeleton; one listed spelling with another skeleton keeps it.
+    #[test]
+    fn group_key_is_covered_only_when_every_listed_spelling_shares_the_skeleton() {
+        let index_of = |names: &[&str]| {
+            let mut b = WatchlistIndexBuilder::new();
+            b.extend(names.iter().enumerate().map(|(i, text)| {
+                let mut e = Entity::new(format!("e{i}"), Schema::Person);
+                e.names.push(Name::new(*text, NameKind::Primary));
+                e
+            }));
+            b.build()
+        };
+        let query = prepare("Mohamed", NameClass::Person, Lexicon::builtin());
+        let part = &query.parts[0];
+        assert!(
+            !part.groups.is_empty(),
+            "the builtin lexicon groups Mohamed"
+        );
+        let group = keys::group_key(part.groups[0]);
+        let same_skeleton = index_of(&["Mohammed Kessler", "Muhammad Orvald"]);
+        assert!(same_skeleton.covered_by_skeleton(group, part));
+        let other_skeleton = index_of(&["Mohammed Kessler", "Mehmet Orvald"]);
+        assert!(!other_skeleton.covered_by_skeleton(group, part));
+        // A part of another skeleton in the group is never covered by the group's one skeleton.
+        let mehmet = prepare("Mehmet", NameClass::Person, Lexicon::builtin());
+        assert!(!same_skeleton.covered_by_skeleton(group, &mehmet.parts[0]));
     }
 }

@@ -1251,6 +1251,8 @@ impl WatchlistIndex {
                 // One probe per key and check (E probes of one key may differ in where they deleted).
                 probes.sort_unstable_by_key(|(k, c)| (*k, c.rank()));
                 probes.dedup();
+                // A group key whose posting is part of the skeleton key's reads nothing more.
+                probes.retain(|&(k, _)| !self.covered_by_skeleton(k, p));
                 probes
             };
             let weighted = |i: &usize| qn.weights[*i] > 0.0;
