@@ -585,13 +585,10 @@ impl WatchlistIndexBuilder {
                 for (j, p) in n.prepared.parts.iter().enumerate() {
                     ks.clear();
                     keys::pairable_keys(p, &mut ks);
-                    // A query never reads a covered group key (nor pairs it): its pairs would repeat the
-                    // skeleton's.
-                    large.extend(
-                        ks.iter()
-                            .filter(|&&k| index.is_large(k) && !index.covered_by_skeleton(k, p))
-                            .map(|&k| (j, k)),
-                    );
+                    // Covered group keys are paired too: a query part of the group's skeleton pairs the
+                    // skeleton key instead, but one of another skeleton ("Mehmet" where only "Mohammed" is
+                    // listed) pairs the group's.
+                    large.extend(ks.iter().filter(|&&k| index.is_large(k)).map(|&k| (j, k)));
                 }
                 let mut entries: Vec<(Key, u64)> = Vec::new();
                 if large.len() >= 2 {

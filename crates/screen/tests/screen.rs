@@ -319,6 +319,55 @@ fn csv_fields(line: &str) -> Vec<String> {
 /// On a synthetic list where common given names fill long postings (made "large" at 64 entries, so that
 /// names sharing only common words are reached through pair keys), the index returns exactly what a full scan
 /// returns at the default cutoff, for queries drawn from the list with and without typos.
+/// Every listed "Mohammed" is spelled so, so the lexicon group's posting is that of the skeleton `mhmd` (the
+/// index reads only the skeleton for parts of that skeleton). A query spelling it "Mehmet" (skeleton `mhmt`) still
+/// reaches those names through the group, also through pair keys of two common words.
+#[test]
+fn a_spelling_of_another_skeleton_still_reaches_a_group_read_through_its_skeleton() {
+    const SECOND: [&str; 3] = ["Ali", "Omar", "Hassan"];
+    let syllables = ["ka", "lo", "vi", "re", "tu", "so", "ne", "da"];
+    let entities: Vec<Entity> = (0..240)
+        .map(|i| {
+            let family: String = [i % 8, i / 8 % 8, i / 64 % 8]
+                .iter()
+                .map(|&s| syllables[s])
+                .collect();
+            let text = format!("Mohammed {} {family}", SECOND[i % 3]);
+            let mut e = Entity::new(format!("e{i}"), Schema::Person);
+            e.names.push(Name::new(text, NameKind::Primary));
+            e
+        })
+        .collect();
+    let mut b = WatchlistIndexBuilder::new().large_posting(16);
+    b.extend(entities);
+    let index = b.build();
+    let mut results = 0;
+    for cutoff in [0.3, 0.4, 0.5] {
+        let options = ScreenOptions {
+            limit: usize::MAX,
+            cutoff,
+            ..ScreenOptions::default()
+        };
+        for text in [
+            "Mehmet Ali Omar",
+            "Mehmet Hassan",
+            "Mehmet Omar Hassan Ali",
+            "Mehmet Ali",
+        ] {
+            let mut q = Entity::new("q", Schema::Person);
+            q.names.push(Name::new(text, NameKind::Primary));
+            let scan = index.scan(&q, &options);
+            results += scan.len();
+            assert_eq!(
+                ids(&index.screen(&q, &options)),
+                ids(&scan),
+                "{text} at {cutoff}"
+            );
+        }
+    }
+    assert!(results > 0);
+}
+
 #[test]
 fn synthetic_list_with_large_postings_agrees_with_scan() {
     let entities: Vec<Entity> = interdict_screen::synthetic::synthetic_entities(3000, 11).collect();
