@@ -357,29 +357,46 @@ impl NameRest {
     }
 }
 
-/// The lexicon-group keys whose posted parts (words in the group) all have one non-empty skeleton, each with
-/// that skeleton's key (see `WatchlistIndex::covered_groups`).
-fn covered_groups(names: &[IndexedName]) -> FxHashMap<Key, Key> {
-    // Per group key: the one skeleton key seen so far, or `None` once a second one (or none) is seen.
-    let mut seen: FxHashMap<Key, Option<Key>> = FxHashMap::default();
+/// Per lexicon group (by key), the key of the skeleton most of its listed spellings have (words only; ties go
+/// to the smaller key), see `WatchlistIndex::dominant_skeletons`.
+fn dominant_skeletons(names: &[IndexedName]) -> FxHashMap<Key, Key> {
+    let mut counts: FxHashMap<(Key, Key), u32> = FxHashMap::default();
     for part in names.iter().flat_map(|n| &n.prepared.parts) {
-        if part.role != interdict_names::PartRole::Word {
+        if part.role != interdict_names::PartRole::Word || part.skeleton.is_empty() {
             continue;
         }
-        let skeleton = (!part.skeleton.is_empty()).then(|| keys::skeleton_key(&part.skeleton));
+        let skeleton = keys::skeleton_key(&part.skeleton);
         for g in &part.groups {
-            seen.entry(keys::group_key(*g))
-                .and_modify(|one| {
-                    if *one != skeleton {
-                        *one = None;
-                    }
-                })
-                .or_insert(skeleton);
+            *counts.entry((keys::group_key(*g), skeleton)).or_insert(0) += 1;
         }
     }
-    seen.into_iter()
-        .filter_map(|(group, skeleton)| Some((group, skeleton?)))
-        .collect()
+    let mut dominant: FxHashMap<Key, (u32, Key)> = FxHashMap::default();
+    for ((group, skeleton), count) in counts {
+        let best = dominant.entry(group).or_insert((count, skeleton));
+        if count > best.0 || (count == best.0 && skeleton < best.1) {
+            *best = (count, skeleton);
+        }
+    }
+    dominant.into_iter().map(|(g, (_, s))| (g, s)).collect()
+}
+
+/// The residual keys ([`keys::residual_group_key`]) `part` is posted under: those of its groups whose dominant
+/// skeleton is not its own.
+fn residual_keys<'a>(
+    dominant: &'a FxHashMap<Key, Key>,
+    part: &'a Part,
+) -> impl Iterator<Item = Key> + 'a {
+    let own = (part.role == interdict_names::PartRole::Word && !part.skeleton.is_empty())
+        .then(|| keys::skeleton_key(&part.skeleton));
+    let groups = if part.role == interdict_names::PartRole::Word {
+        &part.groups[..]
+    } else {
+        &[]
+    };
+    groups
+        .iter()
+        .filter(move |&&g| own.is_none() || dominant.get(&keys::group_key(g)) != own.as_ref())
+        .map(|&g| keys::residual_group_key(g))
 }
 
 /// Collects entities, then builds an immutable [`WatchlistIndex`].
@@ -469,6 +486,7 @@ impl WatchlistIndexBuilder {
             "a WatchlistIndex holds at most {} names",
             1u32 << NAME_BITS
         );
+        let dominant = dominant_skeletons(&names);
         // Postings as (key, posting entry) pairs, sorted, then compressed into offsets. An entry names the name
         // and the part that produced the key, so that bounding knows which candidate parts a query can match.
         let mut pairs: Vec<(Key, u64)> = names
@@ -481,6 +499,8 @@ impl WatchlistIndexBuilder {
                 for (j, p) in n.prepared.parts.iter().enumerate() {
                     signed.clear();
                     keys::part_keys(p, &mut signed);
+                    let signature = PartSignature::of(p);
+                    signed.extend(residual_keys(&dominant, p).map(|k| (k, signature)));
                     entries.extend(
                         signed
                             .iter()
@@ -538,7 +558,7 @@ impl WatchlistIndexBuilder {
             rests: Vec::new(),
             postings,
             ids,
-            covered_groups: covered_groups(&names),
+            dominant_skeletons: dominant,
             pair_postings: FxHashMap::default(),
             pair_ids: Vec::new(),
             documents,
@@ -585,9 +605,10 @@ impl WatchlistIndexBuilder {
                 for (j, p) in n.prepared.parts.iter().enumerate() {
                     ks.clear();
                     keys::pairable_keys(p, &mut ks);
-                    // Covered group keys are paired too: a query part of the group's skeleton pairs the
-                    // skeleton key instead, but one of another skeleton ("Mehmet" where only "Mohammed" is
-                    // listed) pairs the group's.
+                    // A query part of a group's dominant skeleton pairs the skeleton key and the residual one
+                    // instead of the group's; one of another skeleton ("Mehmet" where "Mohammed" is the common
+                    // spelling) pairs the group's.
+                    ks.extend(residual_keys(&index.dominant_skeletons, p));
                     large.extend(ks.iter().filter(|&&k| index.is_large(k)).map(|&k| (j, k)));
                 }
                 let mut entries: Vec<(Key, u64)> = Vec::new();
@@ -635,10 +656,11 @@ pub struct WatchlistIndex {
     pub(crate) rests: Vec<NameRest>,
     postings: FxHashMap<Key, Posting>,
     ids: Vec<u64>,
-    /// Lexicon-group keys whose every posted part has one skeleton, with that skeleton's key: the group's
-    /// posting is then part of the skeleton's (same entries, same check), so a part probing both reads only the
-    /// skeleton (see [`Self::covered_by_skeleton`]).
-    covered_groups: FxHashMap<Key, Key>,
+    /// Per lexicon-group key, the key of the skeleton most of the group's listed spellings have. The group's
+    /// spellings of other skeletons are also posted under its residual key ([`keys::residual_group_key`]), so a
+    /// query part of the dominant skeleton, which probes that skeleton anyway, reads the residual key instead of
+    /// the whole group (see [`Self::group_probe`]).
+    dominant_skeletons: FxHashMap<Key, Key>,
     /// Postings of the pair keys (family `P`), kept apart from the others.
     pair_postings: FxHashMap<Key, Posting>,
     pair_ids: Vec<u64>,
@@ -714,12 +736,18 @@ impl WatchlistIndex {
         )
     }
 
-    /// Whether `key` is a lexicon-group key of `part` whose posting is part of the posting of `part`'s skeleton
-    /// key (every part posted under the group has that skeleton): reading the skeleton's posting reads every
-    /// entry of the group's, under the same check ([`keys::Check::Variant`]), so the group's adds nothing.
-    pub(crate) fn covered_by_skeleton(&self, key: Key, part: &Part) -> bool {
-        !part.skeleton.is_empty()
-            && self.covered_groups.get(&key) == Some(&keys::skeleton_key(&part.skeleton))
+    /// The key `part` reads for its lexicon group `group`: the group's own key, or, when `part` has the group's
+    /// dominant skeleton, the group's residual key. The group's posting is the entries of its dominant skeleton
+    /// (which the part's skeleton key reaches, under the same check, [`keys::Check::Variant`]) plus the residual
+    /// ones, so the residual key reaches the rest without reading the common spelling twice.
+    pub(crate) fn group_probe(&self, group: interdict_names::GroupId, part: &Part) -> Key {
+        let key = keys::group_key(group);
+        let own = keys::skeleton_key(&part.skeleton);
+        if !part.skeleton.is_empty() && self.dominant_skeletons.get(&key) == Some(&own) {
+            keys::residual_group_key(group)
+        } else {
+            key
+        }
     }
 
     /// Whether the posting under `key` is large (see [`WatchlistIndexBuilder::large_posting`]).
@@ -813,32 +841,42 @@ mod tests {
         assert_eq!(rest.beyond(0), (0.0, 0.0));
     }
 
-    /// A lexicon group's key is skipped for a part only when every listed spelling of the group has the part's
-    /// skeleton; one listed spelling with another skeleton keeps it.
+    /// A part of a group's most common listed skeleton reads the group's residual key, which holds the group's
+    /// other spellings; a part of another skeleton reads the whole group.
     #[test]
-    fn group_key_is_covered_only_when_every_listed_spelling_shares_the_skeleton() {
-        let index_of = |names: &[&str]| {
-            let mut b = WatchlistIndexBuilder::new();
-            b.extend(names.iter().enumerate().map(|(i, text)| {
-                let mut e = Entity::new(format!("e{i}"), Schema::Person);
-                e.names.push(Name::new(*text, NameKind::Primary));
-                e
-            }));
-            b.build()
-        };
+    fn group_probe_reads_the_residual_spellings_for_the_dominant_skeleton() {
+        let mut b = WatchlistIndexBuilder::new();
+        b.extend(
+            ["Mohammed Kessler", "Muhammad Orvald", "Mehmet Orvald"]
+                .iter()
+                .enumerate()
+                .map(|(i, text)| {
+                    let mut e = Entity::new(format!("e{i}"), Schema::Person);
+                    e.names.push(Name::new(*text, NameKind::Primary));
+                    e
+                }),
+        );
+        let index = b.build();
         let query = prepare("Mohamed", NameClass::Person, Lexicon::builtin());
         let part = &query.parts[0];
-        assert!(
-            !part.groups.is_empty(),
-            "the builtin lexicon groups Mohamed"
-        );
-        let group = keys::group_key(part.groups[0]);
-        let same_skeleton = index_of(&["Mohammed Kessler", "Muhammad Orvald"]);
-        assert!(same_skeleton.covered_by_skeleton(group, part));
-        let other_skeleton = index_of(&["Mohammed Kessler", "Mehmet Orvald"]);
-        assert!(!other_skeleton.covered_by_skeleton(group, part));
-        // A part of another skeleton in the group is never covered by the group's one skeleton.
+        let group = *part
+            .groups
+            .first()
+            .expect("the builtin lexicon groups Mohamed");
+        let residual = index.group_probe(group, part);
+        assert_eq!(residual, keys::residual_group_key(group));
+        // Only Mehmet (skeleton mhmt) is in the residual: Mohammed and Muhammad share mhmd.
+        let names: Vec<u32> = index
+            .posting(residual)
+            .iter()
+            .map(|&e| entry_name(e))
+            .collect();
+        assert_eq!(names, vec![2]);
+        assert_eq!(index.posting(keys::group_key(group)).len(), 3);
         let mehmet = prepare("Mehmet", NameClass::Person, Lexicon::builtin());
-        assert!(!same_skeleton.covered_by_skeleton(group, &mehmet.parts[0]));
+        assert_eq!(
+            index.group_probe(group, &mehmet.parts[0]),
+            keys::group_key(group)
+        );
     }
 }

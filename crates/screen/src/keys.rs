@@ -285,6 +285,12 @@ pub(crate) fn group_key(group: interdict_names::GroupId) -> Key {
     key(b'G', &group.to_le_bytes())
 }
 
+/// The key of the spellings of a variant-lexicon group whose skeleton is not the group's most common one among
+/// the listed spellings (family `R`, see `WatchlistIndex::dominant_skeletons`).
+pub(crate) fn residual_group_key(group: interdict_names::GroupId) -> Key {
+    key(b'R', &group.to_le_bytes())
+}
+
 /// The key of an initial: posted by a name's initials, probed by the first letter of each query word (and the
 /// reverse: a query initial is free, see `search`).
 pub(crate) fn initial_key(letter: u8) -> Key {

@@ -1248,11 +1248,16 @@ impl WatchlistIndex {
                     // A word can match a candidate's initial.
                     probes.push((keys::initial_key(b), Check::None));
                 }
+                // A part of its group's common skeleton reads only the group's other spellings.
+                for &g in &p.groups {
+                    let (group, read) = (keys::group_key(g), self.group_probe(g, p));
+                    for probe in probes.iter_mut().filter(|(k, _)| *k == group) {
+                        probe.0 = read;
+                    }
+                }
                 // One probe per key and check (E probes of one key may differ in where they deleted).
                 probes.sort_unstable_by_key(|(k, c)| (*k, c.rank()));
                 probes.dedup();
-                // A group key whose posting is part of the skeleton key's reads nothing more.
-                probes.retain(|&(k, _)| !self.covered_by_skeleton(k, p));
                 probes
             };
             let weighted = |i: &usize| qn.weights[*i] > 0.0;
