@@ -24,6 +24,7 @@
 //! ```
 
 mod evidence;
+mod hints;
 mod index;
 mod keys;
 mod search;

@@ -2,6 +2,7 @@
 //! the candidates that can still make the result list, evidence, explanations.
 
 use crate::evidence::{self, DOCUMENT_MATCH_SCORE, Evidence};
+use crate::hints::{prefer_huge_pages, prefetch, prefetch_slice};
 use crate::index::{
     NameRest, NameSummary, PairRest, WatchlistIndex, entry_name, entry_part, entry_signature,
     name_class,
@@ -961,34 +962,6 @@ enum Reach {
     Pair,
 }
 
-/// Asks the processor to start loading the cache line of `value` and goes on at once: the per-name state that
-/// postings point into is scattered over megabytes, so loads issued a few entries early overlap instead of each
-/// stalling the entry that needs it. A plain read (even through `black_box`) would not do: the processor cannot
-/// retire it before the data arrives, so a few of them fill its reorder window and it stalls anyway.
-#[inline(always)]
-fn prefetch<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch only hints the cache: it never faults, reads nothing into the program and writes
-    // nothing, and `value` is a live reference in any case. SSE, which the instruction needs, is part of the
-    // x86_64 baseline that every x86_64 target enables.
-    #[allow(unsafe_code)]
-    unsafe {
-        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
-            (value as *const T).cast(),
-        );
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
-}
-
-/// [`prefetch`] of the first cache line of `values`, if any.
-#[inline(always)]
-fn prefetch_slice<T>(values: &[T]) {
-    if let Some(first) = values.first() {
-        prefetch(first);
-    }
-}
-
 /// The candidate-part bits a posting entry covers.
 fn candidate_bits(entry: u64, reach: Reach) -> u64 {
     let bit = |j: usize| {
@@ -1224,6 +1197,7 @@ impl WatchlistIndex {
             if slot.len() < self.names.len() {
                 slot.resize(self.names.len(), 0);
                 touched_bits.resize(self.names.len().div_ceil(64), 0);
+                prefer_huge_pages(slot);
             }
             let parts = &qn.prepared.parts;
             let mut probing = Probing {
