@@ -1480,31 +1480,60 @@ impl WatchlistIndex {
             // The names that adjacent equal parts joined ("marekmarek") reach (see `QueryName::matchable`), sorted;
             // `None` when they are too many to list, and then any name may be one.
             let joined_equal: Option<Vec<u32>> = {
-                let mut reached = Vec::new();
+                let mut ks = Vec::with_capacity(4);
                 for &group in &qn.equal_parts {
                     for i in (0..adjacent_pairs).filter(|&i| group & (0b11 << i) != 0) {
-                        let mut ks = Vec::with_capacity(2);
                         keys::adjacent_keys(&qn.prepared, i, &mut ks);
-                        for k in ks {
-                            reached.extend(self.posting(k).iter().map(|&e| entry_name(e)));
-                        }
                     }
                 }
-                (reached.len() <= JOINED_EQUAL_LISTED).then(|| {
-                    reached.sort_unstable();
-                    reached.dedup();
-                    reached
-                })
+                let postings = ks.iter().map(|&k| self.posting(k));
+                (postings.clone().map(<[u64]>::len).sum::<usize>() <= JOINED_EQUAL_LISTED).then(
+                    || {
+                        let mut reached: Vec<u32> =
+                            postings.flatten().map(|&e| entry_name(e)).collect();
+                        reached.sort_unstable();
+                        reached.dedup();
+                        reached
+                    },
+                )
             };
             let joined_equal_reaches = |name: u32| {
                 joined_equal
                     .as_ref()
                     .is_none_or(|names| names.binary_search(&name).is_ok())
             };
-            // Two rounds over the touched names. The first rules out most of them with the bounds that need
-            // only their hits and rests (a small array); the second reads the summaries and part weights of the
-            // others, the summary of a name a few names ahead and its weights a few names later, so the
-            // scattered loads overlap.
+            // A touched name's hit mask, its equal parts limited by the parts its hits reached.
+            let first_mask = |at: usize, name: u32| {
+                let [mask, candidate_parts, ..] = hits[at];
+                if qn.equal_parts.is_empty() {
+                    mask
+                } else {
+                    qn.matchable_by_parts(mask, candidate_parts, joined_equal_reaches(name))
+                }
+            };
+            // What the hits say for bounding.
+            let hits_with = |mask: u64, candidate_parts: u64, exact: u64| {
+                let bits = (mask & !MERGED_BIT) | qn.free_bits;
+                let mut h = hits_of(qn, bits, bits & !exact & !qn.free_bits);
+                h.merged = mask & MERGED_BIT != 0;
+                h.candidate_parts = candidate_parts;
+                h
+            };
+            // Whether the bounds that need only the hits and the name's rest reach the cutoff: the bound if the
+            // candidate had nothing but the hit parts (most names reached through one common part alone fail
+            // it), then with what its `NameRest` says.
+            let cheap_bounds_reach = |h: &Hits, name: u32| {
+                query_side_bound(h, qn, &params) >= min_bound - 1e-9
+                    && rest_bound(
+                        &h.query_terms(qn),
+                        h.consumable(),
+                        self.rests[name as usize],
+                        &params,
+                    ) >= min_bound - 1e-9
+            };
+            // Two rounds over the touched names. The first rules out most of them with the cheap bounds (rests
+            // are a small array); the second reads the summaries and part weights of the others, the summary of
+            // a name a few names ahead and its weights a few names later, so the scattered loads overlap.
             survivors.clear();
             for (at, &name) in touched.iter().enumerate() {
                 // Each name's rest is read below; reading one a few names ahead overlaps the cache misses.
@@ -1512,19 +1541,11 @@ impl WatchlistIndex {
                     prefetch(&self.rests[ahead as usize]);
                 }
                 touched_bits[name as usize >> 6] = 0;
-                let [mut mask, candidate_parts, exact, _] = hits[at];
-                if !qn.equal_parts.is_empty() {
-                    mask = qn.matchable_by_parts(mask, candidate_parts, joined_equal_reaches(name));
-                }
-                let bits = (mask & !MERGED_BIT) | qn.free_bits;
-                let mut h = hits_of(qn, bits, bits & !exact & !qn.free_bits);
-                h.merged = mask & MERGED_BIT != 0;
-                h.candidate_parts = candidate_parts;
-                let rest = self.rests[name as usize];
-                if query_side_bound(&h, qn, &params) >= min_bound - 1e-9
-                    && rest_bound(&h.query_terms(qn), h.consumable(), rest, &params)
-                        >= min_bound - 1e-9
-                {
+                let [_, candidate_parts, exact, _] = hits[at];
+                if cheap_bounds_reach(
+                    &hits_with(first_mask(at, name), candidate_parts, exact),
+                    name,
+                ) {
                     survivors.push(at as u32);
                 }
             }
@@ -1542,10 +1563,8 @@ impl WatchlistIndex {
                 }
                 let at = at as usize;
                 let name = touched[at];
-                let [mut mask, candidate_parts, mut exact, mut unverified] = hits[at];
-                if !qn.equal_parts.is_empty() {
-                    mask = qn.matchable_by_parts(mask, candidate_parts, joined_equal_reaches(name));
-                }
+                let [_, candidate_parts, mut exact, mut unverified] = hits[at];
+                let mut mask = first_mask(at, name);
                 let summary = &self.summaries[name as usize];
                 let mut bound = 0.0;
                 // Twice at most: when the bound reaches the cutoff on typo hits not yet compared, they are
@@ -1553,20 +1572,9 @@ impl WatchlistIndex {
                 // the name can match (`QueryName::matchable`), and the bound is computed again.
                 let mut limited = qn.equal_parts.is_empty();
                 loop {
-                    let bits = (mask & !MERGED_BIT) | qn.free_bits;
-                    let mut h = hits_of(qn, bits, bits & !exact & !qn.free_bits);
-                    h.merged = mask & MERGED_BIT != 0;
-                    h.candidate_parts = candidate_parts;
-                    // The bound if the candidate had nothing but the hit parts: most names reached through one
-                    // common part alone fail it without their summary being read.
-                    if query_side_bound(&h, qn, &params) < min_bound - 1e-9
-                        || rest_bound(
-                            &h.query_terms(qn),
-                            h.consumable(),
-                            self.rests[name as usize],
-                            &params,
-                        ) < min_bound - 1e-9
-                    {
+                    // After comparisons the hits may have changed: the cheap bounds first again.
+                    let h = hits_with(mask, candidate_parts, exact);
+                    if !cheap_bounds_reach(&h, name) {
                         break;
                     }
                     bound = name_score_bound(
