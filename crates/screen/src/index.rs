@@ -381,14 +381,24 @@ fn dominant_skeletons(names: &[IndexedName]) -> FxHashMap<Key, Key> {
     dominant.into_iter().map(|(g, (_, s))| (g, s)).collect()
 }
 
-/// The residual keys ([`keys::residual_group_key`]) `part` is posted under: those of its groups whose dominant
-/// skeleton is not its own.
+/// Whether `part` has the dominant skeleton of its lexicon group `group` (see
+/// `WatchlistIndex::dominant_skeletons`): the one rule that decides both where a spelling is posted and what a
+/// query part reads.
+fn has_dominant_skeleton(
+    dominant: &FxHashMap<Key, Key>,
+    group: interdict_names::GroupId,
+    part: &Part,
+) -> bool {
+    !part.skeleton.is_empty()
+        && dominant.get(&keys::group_key(group)) == Some(&keys::skeleton_key(&part.skeleton))
+}
+
+/// The residual keys ([`keys::residual_group_key`]) `part` is posted under: those of its groups (words only have
+/// group keys) whose dominant skeleton is not its own.
 fn residual_keys<'a>(
     dominant: &'a FxHashMap<Key, Key>,
     part: &'a Part,
 ) -> impl Iterator<Item = Key> + 'a {
-    let own = (part.role == interdict_names::PartRole::Word && !part.skeleton.is_empty())
-        .then(|| keys::skeleton_key(&part.skeleton));
     let groups = if part.role == interdict_names::PartRole::Word {
         &part.groups[..]
     } else {
@@ -396,7 +406,7 @@ fn residual_keys<'a>(
     };
     groups
         .iter()
-        .filter(move |&&g| own.is_none() || dominant.get(&keys::group_key(g)) != own.as_ref())
+        .filter(move |&&g| !has_dominant_skeleton(dominant, g, part))
         .map(|&g| keys::residual_group_key(g))
 }
 
@@ -749,12 +759,10 @@ impl WatchlistIndex {
     /// (which the part's skeleton key reaches, under the same check, [`keys::Check::Variant`]) plus the residual
     /// ones, so the residual key reaches the rest without reading the common spelling twice.
     pub(crate) fn group_probe(&self, group: interdict_names::GroupId, part: &Part) -> Key {
-        let key = keys::group_key(group);
-        let own = keys::skeleton_key(&part.skeleton);
-        if !part.skeleton.is_empty() && self.dominant_skeletons.get(&key) == Some(&own) {
+        if has_dominant_skeleton(&self.dominant_skeletons, group, part) {
             keys::residual_group_key(group)
         } else {
-            key
+            keys::group_key(group)
         }
     }
 

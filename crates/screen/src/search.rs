@@ -1566,17 +1566,14 @@ impl WatchlistIndex {
                 let [_, candidate_parts, mut exact, mut unverified] = hits[at];
                 let mut mask = first_mask(at, name);
                 let summary = &self.summaries[name as usize];
-                let mut bound = 0.0;
+                let mut bound;
                 // Twice at most: when the bound reaches the cutoff on typo hits not yet compared, they are
                 // compared (each query part with every part of the name), equal query parts are limited to what
                 // the name can match (`QueryName::matchable`), and the bound is computed again.
                 let mut limited = qn.equal_parts.is_empty();
+                // The first round checked the cheap bounds of these hits.
+                let mut h = hits_with(mask, candidate_parts, exact);
                 loop {
-                    // After comparisons the hits may have changed: the cheap bounds first again.
-                    let h = hits_with(mask, candidate_parts, exact);
-                    if !cheap_bounds_reach(&h, name) {
-                        break;
-                    }
                     bound = name_score_bound(
                         &h,
                         qn,
@@ -1610,6 +1607,11 @@ impl WatchlistIndex {
                         limited = true;
                     }
                     bound = 0.0;
+                    // The comparisons may have taken hits away: the cheap bounds first again.
+                    h = hits_with(mask, candidate_parts, exact);
+                    if !cheap_bounds_reach(&h, name) {
+                        break;
+                    }
                 }
                 if bound < min_bound - 1e-9 {
                     continue;

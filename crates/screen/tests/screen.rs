@@ -316,12 +316,9 @@ fn csv_fields(line: &str) -> Vec<String> {
     fields
 }
 
-/// On a synthetic list where common given names fill long postings (made "large" at 64 entries, so that
-/// names sharing only common words are reached through pair keys), the index returns exactly what a full scan
-/// returns at the default cutoff, for queries drawn from the list with and without typos.
-/// Every listed "Mohammed" is spelled so, so the lexicon group's posting is that of the skeleton `mhmd` (the
-/// index reads only the skeleton for parts of that skeleton). A query spelling it "Mehmet" (skeleton `mhmt`) still
-/// reaches those names through the group, also through pair keys of two common words.
+/// Every listed "Mohammed" is spelled so, so `mhmd` is the lexicon group's dominant skeleton (a part of that
+/// skeleton reads the skeleton's key and the group's empty residual key). A query spelling it "Mehmet" (skeleton
+/// `mhmt`) still reaches those names through the group, also through pair keys of two common words.
 #[test]
 fn a_spelling_of_another_skeleton_still_reaches_a_group_read_through_its_skeleton() {
     const SECOND: [&str; 3] = ["Ali", "Omar", "Hassan"];
@@ -368,6 +365,9 @@ fn a_spelling_of_another_skeleton_still_reaches_a_group_read_through_its_skeleto
     assert!(results > 0);
 }
 
+/// On a synthetic list where common given names fill long postings (made "large" at 64 entries, so that
+/// names sharing only common words are reached through pair keys), the index returns exactly what a full scan
+/// returns at the default cutoff, for queries drawn from the list with and without typos.
 #[test]
 fn synthetic_list_with_large_postings_agrees_with_scan() {
     let entities: Vec<Entity> = interdict_screen::synthetic::synthetic_entities(3000, 11).collect();
