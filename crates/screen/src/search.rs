@@ -98,14 +98,15 @@ struct QueryName {
 }
 
 impl QueryName {
-    /// A cheap first cut of [`Self::matchable`], from the candidate parts the name's hits reached
-    /// (`candidate_parts`): each matched equal part needs one of them, unless a hit went through joined parts
-    /// (`MERGED_BIT`) or `joined_equal` (adjacent equal parts joined reach this name).
-    fn matchable_by_parts(&self, mask: u64, candidate_parts: u64, joined_equal: bool) -> u64 {
-        if joined_equal || mask & MERGED_BIT != 0 || candidate_parts & OVERFLOW_BIT != 0 {
+    /// A cheap first cut of [`Self::matchable`], from the candidate parts that hits of the equal parts reached
+    /// (`reached_by_equal`, see `Scratch::equal_reached`): each matched equal part needs one of them (a part
+    /// similar to it shares a key with it), unless a hit went through joined parts (`MERGED_BIT`) or
+    /// `joined_equal` (adjacent equal parts joined reach this name).
+    fn matchable_by_parts(&self, mask: u64, reached_by_equal: u64, joined_equal: bool) -> u64 {
+        if joined_equal || mask & MERGED_BIT != 0 || reached_by_equal & OVERFLOW_BIT != 0 {
             return mask;
         }
-        let cap = candidate_parts.count_ones();
+        let cap = reached_by_equal.count_ones();
         self.equal_parts
             .iter()
             .fold(mask, |out, &group| keep_at_most(out, group, cap))
@@ -128,8 +129,14 @@ impl QueryName {
                 (0..self.prepared.parts.len().saturating_sub(1))
                     .filter(|&i| i + 1 < MAX_PARTS && group & (0b11 << i) != 0)
                     .collect();
+            // Counting stops once every hit part can match (the mask is then kept whole): most names that
+            // reach this far have a part equal to each of them.
+            let needed = hit.count_ones();
             let mut cap = 0u32;
             for (j, c) in candidate.parts.iter().enumerate() {
+                if cap >= needed {
+                    break;
+                }
                 if interdict_names::part_similarity(part, c).is_some() {
                     cap += 1;
                 }
@@ -206,6 +213,10 @@ struct Scratch {
     touched: Vec<u32>,
     /// Positions in `touched` of the names whose cheap bounds reach the cutoff (see `collect_bounds`).
     survivors: Vec<u32>,
+    /// For queries with equal parts ("Mohammed Mohammed"), per touched name (parallel to `hits`): the candidate
+    /// parts that the hits of equal parts reached, which bound how many of them can match (see
+    /// [`QueryName::matchable_by_parts`]). Empty for other queries.
+    equal_reached: Vec<u64>,
 }
 
 /// What a query name's key hits say about one candidate name, for bounding its score.
@@ -519,6 +530,10 @@ fn for_each_admitted_run<'p>(
 struct Probing<'a> {
     index: &'a WatchlistIndex,
     hits: &'a mut Vec<NameHits>,
+    /// See `Scratch::equal_reached`; kept only when `equal_bits` is not empty.
+    equal_reached: &'a mut Vec<u64>,
+    /// The query's equal parts (all groups).
+    equal_bits: u64,
     slot: &'a mut [u32],
     touched_bits: &'a mut [u64],
     touched: &'a mut Vec<u32>,
@@ -719,7 +734,7 @@ impl Probing<'_> {
 
     /// Sets `bits` with what `kind` says on the name of `entry`, touching it first if `adds` and `admission`
     /// allow.
-    #[inline]
+    #[inline(always)]
     fn touch(
         &mut self,
         entry: u64,
@@ -746,8 +761,12 @@ impl Probing<'_> {
             self.slot[name] = self.touched.len() as u32;
             self.touched.push(name as u32);
             self.hits.push([0; 4]);
+            if self.equal_bits != 0 {
+                self.equal_reached.push(0);
+            }
         }
-        let h = &mut self.hits[self.slot[name] as usize];
+        let at = self.slot[name] as usize;
+        let h = &mut self.hits[at];
         match kind {
             HitKind::Exact => {
                 h[2] |= bits;
@@ -761,7 +780,11 @@ impl Probing<'_> {
             }
         }
         h[0] |= bits;
-        h[1] |= candidate_bits(entry, reach);
+        let reached = candidate_bits(entry, reach);
+        h[1] |= reached;
+        if bits & self.equal_bits != 0 {
+            self.equal_reached[at] |= reached;
+        }
     }
 
     /// Sets the query `bits` on the touched names that `part` reaches through `probes`: by comparing the part
@@ -788,19 +811,7 @@ impl Probing<'_> {
         let names = &self.index.names;
         let name_at = |at: usize| self.touched.get(at).map(|&n| &names[n as usize].prepared);
         for (at, &name) in self.touched.iter().enumerate() {
-            // A name's parts are three dependent loads away (name, its parts, their text); each is started a
-            // few names ahead, once the load before it has had time to arrive.
-            if let Some(ahead) = name_at(at + 12) {
-                prefetch(ahead);
-            }
-            if let Some(ahead) = name_at(at + 8) {
-                prefetch_slice(&ahead.parts);
-            }
-            if let Some(ahead) = name_at(at + 4) {
-                for p in ahead.parts.iter().take(4) {
-                    prefetch_slice(p.text.as_bytes());
-                }
-            }
+            prefetch_names_ahead(at, 4, name_at);
             let (found, best) = similar_parts(part, &names[name as usize].prepared);
             if found != 0 {
                 let h = &mut self.hits[at];
@@ -810,7 +821,33 @@ impl Probing<'_> {
                 if best > typo_cap {
                     h[2] |= bits;
                 }
+                if bits & self.equal_bits != 0 {
+                    self.equal_reached[at] |= found;
+                }
             }
+        }
+    }
+}
+
+/// Starts loading the parts of the names a few places after `at` in a sequence of names (`name_at`), which is
+/// about to compare parts with each: a name's parts are three dependent loads away (the name, its parts, their
+/// text); each is started `step` names after the load before it, once that has had time to arrive (the less
+/// work per name, the larger `step` must be).
+#[inline(always)]
+fn prefetch_names_ahead<'n>(
+    at: usize,
+    step: usize,
+    name_at: impl Fn(usize) -> Option<&'n PreparedName>,
+) {
+    if let Some(ahead) = name_at(at + 3 * step) {
+        prefetch(ahead);
+    }
+    if let Some(ahead) = name_at(at + 2 * step) {
+        prefetch_slice(&ahead.parts);
+    }
+    if let Some(ahead) = name_at(at + step) {
+        for p in ahead.parts.iter().take(4) {
+            prefetch_slice(p.text.as_bytes());
         }
     }
 }
@@ -1193,6 +1230,7 @@ impl WatchlistIndex {
                 touched_bits,
                 touched,
                 survivors,
+                equal_reached,
             } = &mut *scratch;
             if slot.len() < self.names.len() {
                 slot.resize(self.names.len(), 0);
@@ -1203,6 +1241,8 @@ impl WatchlistIndex {
             let mut probing = Probing {
                 index: self,
                 hits,
+                equal_reached,
+                equal_bits: qn.equal_parts.iter().fold(0, |m, g| m | g),
                 slot,
                 touched_bits,
                 touched,
@@ -1502,13 +1542,13 @@ impl WatchlistIndex {
                     .as_ref()
                     .is_none_or(|names| names.binary_search(&name).is_ok())
             };
-            // A touched name's hit mask, its equal parts limited by the parts its hits reached.
+            // A touched name's hit mask, its equal parts limited by the parts their hits reached.
             let first_mask = |at: usize, name: u32| {
-                let [mask, candidate_parts, ..] = hits[at];
+                let mask = hits[at][0];
                 if qn.equal_parts.is_empty() {
                     mask
                 } else {
-                    qn.matchable_by_parts(mask, candidate_parts, joined_equal_reaches(name))
+                    qn.matchable_by_parts(mask, equal_reached[at], joined_equal_reaches(name))
                 }
             };
             // What the hits say for bounding.
@@ -1531,9 +1571,10 @@ impl WatchlistIndex {
                         &params,
                     ) >= min_bound - 1e-9
             };
-            // Two rounds over the touched names. The first rules out most of them with the cheap bounds (rests
+            // Three rounds over the touched names. The first rules out most of them with the cheap bounds (rests
             // are a small array); the second reads the summaries and part weights of the others, the summary of
-            // a name a few names ahead and its weights a few names later, so the scattered loads overlap.
+            // a name a few names ahead and its weights a few names later, so the scattered loads overlap; the
+            // third reads the parts of the few names whose bound needs their parts compared.
             survivors.clear();
             for (at, &name) in touched.iter().enumerate() {
                 // Each name's rest is read below; reading one a few names ahead overlaps the cache misses.
@@ -1549,18 +1590,55 @@ impl WatchlistIndex {
                     survivors.push(at as u32);
                 }
             }
-            let summary_of = |k: usize| {
+            let summary_of = |survivors: &[u32], k: usize| {
                 survivors
                     .get(k)
                     .map(|&at| &self.summaries[touched[at as usize] as usize])
             };
-            for (k, &at) in survivors.iter().enumerate() {
-                if let Some(ahead) = summary_of(k + 8) {
+            let keep = |bounds: &mut FxHashMap<u32, f64>, entity: u32, bound: f64| {
+                let slot = bounds.entry(entity).or_insert(0.0);
+                if bound > *slot {
+                    *slot = bound;
+                }
+            };
+            // The second round keeps the names whose bound is final and moves those it must compare part by part
+            // (typo hits not yet compared, equal query parts) to the front of `survivors`, for the third.
+            let mut to_compare = 0;
+            for k in 0..survivors.len() {
+                if let Some(ahead) = summary_of(survivors, k + 8) {
                     prefetch(ahead);
                 }
-                if let Some(ahead) = summary_of(k + 4) {
+                if let Some(ahead) = summary_of(survivors, k + 4) {
                     prefetch_slice(self.name_bound_weights(ahead).0);
                 }
+                let at = survivors[k] as usize;
+                let name = touched[at];
+                let [_, candidate_parts, exact, unverified] = hits[at];
+                let summary = &self.summaries[name as usize];
+                // The first round checked the cheap bounds of these hits.
+                let h = hits_with(first_mask(at, name), candidate_parts, exact);
+                let bound =
+                    name_score_bound(&h, qn, summary, self.name_bound_weights(summary), &params)
+                        * summary.kind_weight;
+                if bound < min_bound - 1e-9 {
+                    continue;
+                }
+                if unverified == 0 && qn.equal_parts.is_empty() {
+                    keep(bounds, summary.entity, bound);
+                } else {
+                    survivors[to_compare] = at as u32;
+                    to_compare += 1;
+                }
+            }
+            survivors.truncate(to_compare);
+            // The third round compares the names' parts, loaded a few names ahead.
+            let name_of = |k: usize| {
+                survivors
+                    .get(k)
+                    .map(|&at| &self.names[touched[at as usize] as usize].prepared)
+            };
+            for (k, &at) in survivors.iter().enumerate() {
+                prefetch_names_ahead(k, 8, name_of);
                 let at = at as usize;
                 let name = touched[at];
                 let [_, candidate_parts, mut exact, mut unverified] = hits[at];
@@ -1571,7 +1649,6 @@ impl WatchlistIndex {
                 // compared (each query part with every part of the name), equal query parts are limited to what
                 // the name can match (`QueryName::matchable`), and the bound is computed again.
                 let mut limited = qn.equal_parts.is_empty();
-                // The first round checked the cheap bounds of these hits.
                 let mut h = hits_with(mask, candidate_parts, exact);
                 loop {
                     bound = name_score_bound(
@@ -1613,17 +1690,14 @@ impl WatchlistIndex {
                         break;
                     }
                 }
-                if bound < min_bound - 1e-9 {
-                    continue;
-                }
-                let slot = bounds.entry(summary.entity).or_insert(0.0);
-                if bound > *slot {
-                    *slot = bound;
+                if bound >= min_bound - 1e-9 {
+                    keep(bounds, summary.entity, bound);
                 }
             }
             stats.names_touched += touched.len();
             touched.clear();
             hits.clear();
+            equal_reached.clear();
         })
     }
 

@@ -465,3 +465,37 @@ fn equal_query_parts_count_once_per_candidate_part() {
         }
     }
 }
+
+/// Equal query parts ("Marek Marek") of a common word whose bits are set by comparing it with the few names
+/// other parts found (cheaper than reading its long posting) are limited to the parts those comparisons found:
+/// the name with both parts is found with its full score, and the result is the scan's.
+#[test]
+fn equal_parts_compared_directly_keep_what_they_found() {
+    // 676 fictional "Marek <family>" names make "Marek" common; two names share the rare family name.
+    let letters = b"abcdefghijklmnopqrstuvwxyz";
+    let mut entities: Vec<Entity> = (0..676)
+        .map(|i| {
+            let family = format!(
+                "Vo{}{}ler",
+                letters[i / 26] as char,
+                letters[i % 26] as char
+            );
+            person(&format!("common-{i}"), &[&format!("Marek {family}")])
+        })
+        .collect();
+    entities.push(person("both", &["Marek Marek Quillfeather"]));
+    entities.push(person("one", &["Marek Quillfeather"]));
+    let index = index_of(entities);
+    let options = ScreenOptions {
+        limit: usize::MAX,
+        ..ScreenOptions::default()
+    };
+    let mut query = Entity::new("q", Schema::Person);
+    query
+        .names
+        .push(Name::new("Marek Marek Quillfeather", NameKind::Primary));
+    let found = index.screen(&query, &options);
+    assert_eq!(ids(&found), ids(&index.scan(&query, &options)));
+    assert_eq!(found.first().map(|m| m.id.as_str()), Some("both"));
+    assert!(found[0].score >= 0.95, "{found:?}");
+}
