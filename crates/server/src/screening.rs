@@ -185,17 +185,24 @@ impl ScreenParams {
     }
 }
 
-/// Reads one FollowTheMoney-style query object.
+/// Reads one FollowTheMoney-style query object, leniently: a birth date, country or gender that cannot be read
+/// is left out of matching and returned as a problem naming the query and field, and the query is screened on
+/// everything else (a birth date with a typo does not keep a person from being screened by name).
 ///
 /// # Errors
-/// [`ApiError::InvalidRequest`] naming the query.
-pub fn read_query(position: usize, value: &serde_json::Value) -> Result<Entity, ApiError> {
-    interdict_lists::query_from_json(&value.to_string()).map_err(|e| {
-        ApiError::invalid(format!(
-            "query {} (position {position}): {e}",
-            query_id(position, value)
-        ))
-    })
+/// [`ApiError::InvalidRequest`] naming the query, for a query that is not a JSON object of a known schema.
+pub fn read_query(
+    position: usize,
+    value: &serde_json::Value,
+) -> Result<(Entity, Vec<String>), ApiError> {
+    let (entity, problems) =
+        interdict_lists::query_with_problems(&value.to_string()).map_err(|e| {
+            ApiError::invalid(format!(
+                "query {} (position {position}): {e}",
+                query_id(position, value)
+            ))
+        })?;
+    Ok((entity, problems.iter().map(ToString::to_string).collect()))
 }
 
 /// The query's `id`, or its 1-based position.

@@ -239,6 +239,43 @@ async fn every_route_rejects_missing_and_wrong_credentials() {
     }
 }
 
+/// A query whose birth date cannot be read is still screened by name, with the problem named in its results;
+/// the other queries of the batch are screened as usual.
+#[tokio::test]
+async fn an_unreadable_birth_date_is_reported_and_the_batch_is_screened() {
+    let h = Harness::new().await;
+    let (status, body) = h
+        .json(
+            Method::POST,
+            "/v1/screen",
+            &h.a.analyst,
+            json!({"queries": [
+                {"id": "typo", "schema": "Person",
+                 "properties": {"name": ["Abu Karim al-Fictiti"], "birthDate": ["19B0-13-45"]}},
+                {"id": "clean", "schema": "Person",
+                 "properties": {"name": ["Abu Karim al-Fictiti"], "birthDate": ["1980"]}}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let typo = &body["results"][0];
+    assert_eq!(typo["id"], "typo");
+    assert_eq!(typo["results"][0]["id"], "T-1", "{body}");
+    let problems = typo["problems"].as_array().expect("problems listed");
+    assert_eq!(problems.len(), 1, "{body}");
+    let problem = problems[0].as_str().unwrap();
+    assert!(
+        problem.contains("typo") && problem.contains("birthDate"),
+        "{problem}"
+    );
+    let clean = &body["results"][1];
+    assert_eq!(clean["results"][0]["id"], "T-1", "{body}");
+    assert!(clean.get("problems").is_none(), "{body}");
+    // The birth date that was read counts as evidence; the unreadable one does not.
+    let evidence = |r: &Value| r["results"][0]["explanation"]["evidence"].to_string();
+    assert!(evidence(clean).contains("birth_date"), "{body}");
+    assert!(!evidence(typo).contains("birth_date"), "{body}");
+}
+
 #[tokio::test]
 async fn screening_raises_alerts_that_an_analyst_decides() {
     let h = Harness::new().await;

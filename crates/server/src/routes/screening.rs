@@ -51,6 +51,9 @@ pub struct QueryResults {
     pub id: String,
     pub results: Vec<ScreenResult>,
     pub alert_ids: Vec<i64>,
+    /// Fields of the query that could not be read and were left out of matching (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -71,8 +74,11 @@ fn to_result(m: ScreenMatch) -> ScreenResult {
     }
 }
 
+/// One screened query: its id, the query as sent, its matches and the fields that could not be read.
+type ScreenedQuery = (String, serde_json::Value, Vec<ScreenMatch>, Vec<String>);
+
 struct Screened {
-    queries: Vec<(String, serde_json::Value, Vec<ScreenMatch>)>,
+    queries: Vec<ScreenedQuery>,
     alert_ids: Vec<Vec<i64>>,
     lists: Vec<ListRef>,
     index: std::sync::Arc<crate::screening::OrgIndex>,
@@ -80,7 +86,7 @@ struct Screened {
 
 /// Screened queries whose alerts and audit record are not stored yet.
 struct Unrecorded {
-    queries: Vec<(String, serde_json::Value, Vec<ScreenMatch>)>,
+    queries: Vec<ScreenedQuery>,
     /// The query (by position) each alert of `record` belongs to.
     alert_queries: Vec<usize>,
     record: ScreeningRecord,
@@ -177,7 +183,7 @@ fn screen_queries(
             raw.len()
         )));
     }
-    let entities: Vec<Entity> = raw
+    let entities: Vec<(Entity, Vec<String>)> = raw
         .iter()
         .enumerate()
         .map(|(i, q)| read_query(i + 1, q))
@@ -191,9 +197,9 @@ fn screen_queries(
     let mut alerts = Vec::new();
     let mut alert_queries = Vec::new();
     let mut returned = Vec::new();
-    for (i, (value, entity)) in raw.into_iter().zip(&entities).enumerate() {
+    for (i, (value, (entity, problems))) in raw.into_iter().zip(entities).enumerate() {
         let id = query_id(i + 1, &value);
-        let matches: Vec<ScreenMatch> = screen(&index, entity, &params)
+        let matches: Vec<ScreenMatch> = screen(&index, &entity, &params)
             .into_iter()
             .filter(|m| keep(m))
             .collect();
@@ -211,7 +217,7 @@ fn screen_queries(
                 });
             }
         }
-        queries.push((id, value, matches));
+        queries.push((id, value, matches, problems));
     }
     let actor = who.actor();
     let event = AuditEvent {
@@ -222,7 +228,7 @@ fn screen_queries(
         action: "screen".into(),
         detail: serde_json::json!({
             "endpoint": endpoint,
-            "queries": queries.iter().map(|(_, v, _)| v.clone()).collect::<Vec<_>>(),
+            "queries": queries.iter().map(|(_, v, ..)| v.clone()).collect::<Vec<_>>(),
             "lists": index.lists,
         }),
         returned,
@@ -269,11 +275,12 @@ pub async fn screen_batch(
     )
     .await?;
     let mut results = Vec::with_capacity(s.queries.len());
-    for ((id, _, matches), alert_ids) in s.queries.into_iter().zip(s.alert_ids) {
+    for ((id, _, matches, problems), alert_ids) in s.queries.into_iter().zip(s.alert_ids) {
         results.push(QueryResults {
             id,
             results: matches.into_iter().map(to_result).collect(),
             alert_ids,
+            problems,
         });
     }
     Ok(Json(ScreenResponse {
@@ -332,6 +339,10 @@ pub struct EntityMatches {
     pub results: Vec<YenteResult>,
     pub total: TotalSpec,
     pub query: serde_json::Value,
+    /// Fields of the query that could not be read and were left out of matching (absent when none; extra to
+    /// yente's fields).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -409,7 +420,7 @@ pub async fn yente_match(
     let s = screen_off_runtime(&state, &who, purpose, endpoint, raw, params, filter).await?;
     let index = std::sync::Arc::clone(&s.index);
     let mut responses = BTreeMap::new();
-    for (key, (_, query, matches)) in keys.into_iter().zip(s.queries) {
+    for (key, (_, query, matches, problems)) in keys.into_iter().zip(s.queries) {
         let mut results = Vec::with_capacity(matches.len());
         for m in &matches {
             let entity = index.index.get(&m.id);
@@ -440,6 +451,7 @@ pub async fn yente_match(
                 results,
                 total,
                 query,
+                problems,
             },
         );
     }
