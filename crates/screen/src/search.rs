@@ -1595,6 +1595,11 @@ impl WatchlistIndex {
                     .get(k)
                     .map(|&at| &self.summaries[touched[at as usize] as usize])
             };
+            // The full bound of a survivor's hits, from its summary and part weights.
+            let full_bound = |h: &Hits, summary: &NameSummary| {
+                name_score_bound(h, qn, summary, self.name_bound_weights(summary), &params)
+                    * summary.kind_weight
+            };
             let keep = |bounds: &mut FxHashMap<u32, f64>, entity: u32, bound: f64| {
                 let slot = bounds.entry(entity).or_insert(0.0);
                 if bound > *slot {
@@ -1617,9 +1622,7 @@ impl WatchlistIndex {
                 let summary = &self.summaries[name as usize];
                 // The first round checked the cheap bounds of these hits.
                 let h = hits_with(first_mask(at, name), candidate_parts, exact);
-                let bound =
-                    name_score_bound(&h, qn, summary, self.name_bound_weights(summary), &params)
-                        * summary.kind_weight;
+                let bound = full_bound(&h, summary);
                 if bound < min_bound - 1e-9 {
                     continue;
                 }
@@ -1651,13 +1654,7 @@ impl WatchlistIndex {
                 let mut limited = qn.equal_parts.is_empty();
                 let mut h = hits_with(mask, candidate_parts, exact);
                 loop {
-                    bound = name_score_bound(
-                        &h,
-                        qn,
-                        summary,
-                        self.name_bound_weights(summary),
-                        &params,
-                    ) * summary.kind_weight;
+                    bound = full_bound(&h, summary);
                     if bound < min_bound - 1e-9 || (unverified == 0 && limited) {
                         break;
                     }
