@@ -292,14 +292,46 @@ fn name_score_bound(
 /// so the weight beyond that many heaviest parts stays unmatched, and so does the conflicting weight beyond that
 /// many heaviest conflicting parts. Which parts the keys reached is not known here, so it is looser than
 /// `name_score_bound` on the weight and may be tighter on conflicts; a name must pass both.
-/// `query`: the hits' [`Hits::query_terms`]; `consumable`: their [`Hits::consumable`].
-#[inline]
+/// `query`: the hits' [`Hits::query_terms`]; `consumable`: their [`Hits::consumable`]. Searching decides
+/// `rest_bound(..) >= min` with [`rest_reaches`]; this is the definition it is tested against.
+#[cfg(test)]
 fn rest_bound(query: &ScoreTerms, consumable: usize, rest: NameRest, params: &ScoreParams) -> f64 {
     let (missed_c, conflict_c) = rest.beyond(consumable);
     query
         .against(missed_c, conflict_c, rest.total(), rest.person(), params)
         .bound(params)
         * rest.kind_weight()
+}
+
+/// Whether the rest bound (`rest_bound`) reaches `min`, decided without its division and square root, since it
+/// runs for most entries a query reads and most names it touches. The bound is
+/// `min(matched / denominator * conflict factor * substance, 1) * kind weight`; `substance` is
+/// `substance_factor(query.hit)`, the same for every name one probe admits.
+#[inline]
+fn rest_reaches(
+    query: &ScoreTerms,
+    substance: f64,
+    consumable: usize,
+    rest: NameRest,
+    params: &ScoreParams,
+    min: f64,
+) -> bool {
+    let kind = rest.kind_weight();
+    if query.hit <= 0.0 {
+        return min <= 0.0;
+    }
+    if kind < min {
+        return false;
+    }
+    let (missed_c, conflict_c) = rest.beyond(consumable);
+    let t = query.against(missed_c, conflict_c, rest.total(), rest.person(), params);
+    let denominator = t.hit + t.lambda * (t.missed_q + t.missed_c);
+    let mut reached = t.matched * substance * kind;
+    if t.conflict_q > 0.0 && t.conflict_c > 0.0 {
+        let cut = params.conflict_strength * t.conflict_q.min(t.conflict_c) / t.larger_total;
+        reached *= (1.0 - cut).max(0.5);
+    }
+    reached >= min * denominator
 }
 
 /// The terms of `interdict_names::align`'s score for one name pair, each bounded the way that raises the score;
@@ -908,6 +940,8 @@ struct Admission<'a> {
 /// are added; any other is ruled out whatever else it matches, so leaving it untouched loses nothing.
 struct RestAdmission {
     terms: ScoreTerms,
+    /// `substance_factor(terms.hit)`, the same for every name.
+    substance: f64,
     consumable: usize,
     params: ScoreParams,
     min_bound: f64,
@@ -917,14 +951,23 @@ impl RestAdmission {
     fn new(q: &QueryName, hits: Hits, params: ScoreParams, min_bound: f64) -> Self {
         RestAdmission {
             terms: hits.query_terms(q),
+            substance: substance_factor(hits.hit),
             consumable: hits.consumable(),
             params,
             min_bound,
         }
     }
 
+    #[inline]
     fn admits(&self, rest: NameRest) -> bool {
-        rest_bound(&self.terms, self.consumable, rest, &self.params) >= self.min_bound - 1e-9
+        rest_reaches(
+            &self.terms,
+            self.substance,
+            self.consumable,
+            rest,
+            &self.params,
+            self.min_bound - 1e-9,
+        )
     }
 }
 
@@ -1564,12 +1607,14 @@ impl WatchlistIndex {
             // it), then with what its `NameRest` says.
             let cheap_bounds_reach = |h: &Hits, name: u32| {
                 query_side_bound(h, qn, &params) >= min_bound - 1e-9
-                    && rest_bound(
+                    && rest_reaches(
                         &h.query_terms(qn),
+                        substance_factor(h.hit),
                         h.consumable(),
                         self.rests[name as usize],
                         &params,
-                    ) >= min_bound - 1e-9
+                        min_bound - 1e-9,
+                    )
             };
             // Three rounds over the touched names. The first rules out most of them with the cheap bounds (rests
             // are a small array); the second reads the summaries and part weights of the others, the summary of
@@ -1803,4 +1848,49 @@ struct Scored {
     /// (query name, indexed name, alignment) of the best pair.
     best: Option<(usize, usize, Alignment)>,
     findings: SmallVec<[evidence::Finding; 4]>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        /// The division-free test agrees with the bound it stands for, away from the slack every caller leaves.
+        #[test]
+        fn rest_reaches_agrees_with_rest_bound(
+            hit in 0.0f64..4.0,
+            matched_share in 0.0f64..=1.0,
+            missed_q in 0.0f64..4.0,
+            conflict_q in prop_oneof![Just(0.0), 0.0f64..3.0],
+            rest in any::<u64>(),
+            consumable in 0usize..5,
+            min_bound in -0.3f64..1.2,
+        ) {
+            let params = ScoreParams::default();
+            let admission = RestAdmission {
+                terms: ScoreTerms {
+                    hit,
+                    matched: hit * matched_share,
+                    missed_q,
+                    missed_c: 0.0,
+                    conflict_q,
+                    conflict_c: 0.0,
+                    larger_total: hit + missed_q,
+                    lambda: 0.0,
+                },
+                substance: substance_factor(hit),
+                consumable,
+                params,
+                min_bound,
+            };
+            let rest = NameRest(rest);
+            let bound = rest_bound(&admission.terms, consumable, rest, &params);
+            if (bound - (min_bound - 1e-9)).abs() > 1e-12 {
+                prop_assert_eq!(admission.admits(rest), bound >= min_bound - 1e-9, "bound {}", bound);
+            }
+        }
+    }
 }
