@@ -239,10 +239,11 @@ async fn every_route_rejects_missing_and_wrong_credentials() {
     }
 }
 
-/// A query whose birth date cannot be read is still screened by name, with the problem named in its results;
-/// the other queries of the batch are screened as usual.
+/// A query whose birth date cannot be read is still screened by name, with the problem named in its results; a
+/// query that cannot be read at all gets an error in its place; the other queries of the batch are screened as
+/// usual.
 #[tokio::test]
-async fn an_unreadable_birth_date_is_reported_and_the_batch_is_screened() {
+async fn unreadable_queries_are_reported_and_the_batch_is_screened() {
     let h = Harness::new().await;
     let (status, body) = h
         .json(
@@ -253,7 +254,8 @@ async fn an_unreadable_birth_date_is_reported_and_the_batch_is_screened() {
                 {"id": "typo", "schema": "Person",
                  "properties": {"name": ["Abu Karim al-Fictiti"], "birthDate": ["19B0-13-45"]}},
                 {"id": "clean", "schema": "Person",
-                 "properties": {"name": ["Abu Karim al-Fictiti"], "birthDate": ["1980"]}}]}),
+                 "properties": {"name": ["Abu Karim al-Fictiti"], "birthDate": ["1980"]}},
+                {"id": "dog", "schema": "Dog", "properties": {"name": ["Abu Karim al-Fictiti"]}}]}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -270,6 +272,12 @@ async fn an_unreadable_birth_date_is_reported_and_the_batch_is_screened() {
     let clean = &body["results"][1];
     assert_eq!(clean["results"][0]["id"], "T-1", "{body}");
     assert!(clean.get("problems").is_none(), "{body}");
+    assert!(clean.get("error").is_none(), "{body}");
+    let dog = &body["results"][2];
+    assert_eq!(dog["id"], "dog");
+    assert_eq!(dog["results"].as_array().map(Vec::len), Some(0), "{body}");
+    let error = dog["error"].as_str().expect("error named");
+    assert!(error.contains("dog") && error.contains("schema"), "{error}");
     // The birth date that was read counts as evidence; the unreadable one does not.
     let evidence = |r: &Value| r["results"][0]["explanation"]["evidence"].to_string();
     assert!(evidence(clean).contains("birth_date"), "{body}");
@@ -485,6 +493,27 @@ async fn yente_clients_work_unchanged() {
         body["responses"]["c1"]["results"].as_array().unwrap().len(),
         0,
         "dataset filter applies"
+    );
+    // A query that cannot be read answers with its own status, as yente does; the others are screened.
+    let (status, body) = h
+        .json(
+            Method::POST,
+            "/match/default",
+            &h.a.analyst,
+            json!({"queries": {
+                "c1": {"schema": "Person", "properties": {"name": ["Olga Inventova"]}},
+                "c2": {"schema": "Dog", "properties": {"name": ["Olga Inventova"]}}}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["responses"]["c1"]["status"], 200);
+    assert_eq!(body["responses"]["c1"]["results"][0]["id"], "T-2", "{body}");
+    assert_eq!(body["responses"]["c2"]["status"], 400);
+    assert!(
+        body["responses"]["c2"]["problems"][0]
+            .as_str()
+            .is_some_and(|p| p.contains("c2") && p.contains("schema")),
+        "{body}"
     );
 }
 

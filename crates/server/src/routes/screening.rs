@@ -54,6 +54,10 @@ pub struct QueryResults {
     /// Fields of the query that could not be read and were left out of matching (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
+    /// Why the query could not be screened at all (absent when it was): not a JSON object of a known schema.
+    /// The other queries of the batch are screened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -74,8 +78,17 @@ fn to_result(m: ScreenMatch) -> ScreenResult {
     }
 }
 
-/// One screened query: its id, the query as sent, its matches and the fields that could not be read.
-type ScreenedQuery = (String, serde_json::Value, Vec<ScreenMatch>, Vec<String>);
+/// One query of a batch, screened or not.
+struct ScreenedQuery {
+    id: String,
+    /// The query as sent.
+    value: serde_json::Value,
+    matches: Vec<ScreenMatch>,
+    /// Fields that could not be read and were left out of matching.
+    problems: Vec<String>,
+    /// Why the query could not be screened at all (then it has no matches).
+    error: Option<String>,
+}
 
 struct Screened {
     queries: Vec<ScreenedQuery>,
@@ -183,11 +196,17 @@ fn screen_queries(
             raw.len()
         )));
     }
-    let entities: Vec<(Entity, Vec<String>)> = raw
+    // A query that cannot be read is reported in its place; the request fails only when none can be.
+    let entities: Vec<Result<(Entity, Vec<String>), String>> = raw
         .iter()
         .enumerate()
         .map(|(i, q)| read_query(i + 1, q))
-        .collect::<Result<_, _>>()?;
+        .collect();
+    if let Some(Err(first)) = entities.iter().find(|e| e.is_err())
+        && entities.iter().all(Result::is_err)
+    {
+        return Err(ApiError::invalid(first.clone()));
+    }
     let index = state.indexes.get(state.store.as_ref(), who.org_id())?;
     // A dataset filter (yente's `/match/{dataset}`): a list name keeps the whole index, else entity datasets.
     let whole_list = dataset.is_none_or(|d| index.lists.iter().any(|l| l.list == d));
@@ -197,8 +216,21 @@ fn screen_queries(
     let mut alerts = Vec::new();
     let mut alert_queries = Vec::new();
     let mut returned = Vec::new();
-    for (i, (value, (entity, problems))) in raw.into_iter().zip(entities).enumerate() {
+    for (i, (value, read)) in raw.into_iter().zip(entities).enumerate() {
         let id = query_id(i + 1, &value);
+        let (entity, problems) = match read {
+            Ok(read) => read,
+            Err(error) => {
+                queries.push(ScreenedQuery {
+                    id,
+                    value,
+                    matches: Vec::new(),
+                    problems: Vec::new(),
+                    error: Some(error),
+                });
+                continue;
+            }
+        };
         let matches: Vec<ScreenMatch> = screen(&index, &entity, &params)
             .into_iter()
             .filter(|m| keep(m))
@@ -217,7 +249,13 @@ fn screen_queries(
                 });
             }
         }
-        queries.push((id, value, matches, problems));
+        queries.push(ScreenedQuery {
+            id,
+            value,
+            matches,
+            problems,
+            error: None,
+        });
     }
     let actor = who.actor();
     let event = AuditEvent {
@@ -228,7 +266,7 @@ fn screen_queries(
         action: "screen".into(),
         detail: serde_json::json!({
             "endpoint": endpoint,
-            "queries": queries.iter().map(|(_, v, ..)| v.clone()).collect::<Vec<_>>(),
+            "queries": queries.iter().map(|q| q.value.clone()).collect::<Vec<_>>(),
             "lists": index.lists,
         }),
         returned,
@@ -275,12 +313,13 @@ pub async fn screen_batch(
     )
     .await?;
     let mut results = Vec::with_capacity(s.queries.len());
-    for ((id, _, matches, problems), alert_ids) in s.queries.into_iter().zip(s.alert_ids) {
+    for (q, alert_ids) in s.queries.into_iter().zip(s.alert_ids) {
         results.push(QueryResults {
-            id,
-            results: matches.into_iter().map(to_result).collect(),
+            id: q.id,
+            results: q.matches.into_iter().map(to_result).collect(),
             alert_ids,
-            problems,
+            problems: q.problems,
+            error: q.error,
         });
     }
     Ok(Json(ScreenResponse {
@@ -339,8 +378,8 @@ pub struct EntityMatches {
     pub results: Vec<YenteResult>,
     pub total: TotalSpec,
     pub query: serde_json::Value,
-    /// Fields of the query that could not be read and were left out of matching (absent when none; extra to
-    /// yente's fields).
+    /// Fields of the query that could not be read and were left out of matching, or why it could not be
+    /// screened at all (then `status` is 400); absent when none (extra to yente's fields).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
 }
@@ -420,9 +459,9 @@ pub async fn yente_match(
     let s = screen_off_runtime(&state, &who, purpose, endpoint, raw, params, filter).await?;
     let index = std::sync::Arc::clone(&s.index);
     let mut responses = BTreeMap::new();
-    for (key, (_, query, matches, problems)) in keys.into_iter().zip(s.queries) {
-        let mut results = Vec::with_capacity(matches.len());
-        for m in &matches {
+    for (key, q) in keys.into_iter().zip(s.queries) {
+        let mut results = Vec::with_capacity(q.matches.len());
+        for m in &q.matches {
             let entity = index.index.get(&m.id);
             results.push(YenteResult {
                 id: m.id.clone(),
@@ -447,11 +486,12 @@ pub async fn yente_match(
         responses.insert(
             key,
             EntityMatches {
-                status: 200,
+                // yente answers each query with its own status.
+                status: if q.error.is_some() { 400 } else { 200 },
                 results,
                 total,
-                query,
-                problems,
+                query: q.value,
+                problems: q.problems.into_iter().chain(q.error).collect(),
             },
         );
     }
