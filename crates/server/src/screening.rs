@@ -190,18 +190,15 @@ impl ScreenParams {
 /// everything else (a birth date with a typo does not keep a person from being screened by name).
 ///
 /// # Errors
-/// A message naming the query (id and position), for a query that is not a JSON object of a known schema.
+/// A message naming the query (position and id) and the field, for a query that is not a JSON object of a
+/// known schema.
 pub fn read_query(
     position: usize,
     value: &serde_json::Value,
 ) -> Result<(Entity, Vec<String>), String> {
-    let (entity, problems) =
-        interdict_lists::query_with_problems(&value.to_string()).map_err(|e| {
-            format!(
-                "query {} (position {position}): {e}",
-                query_id(position, value)
-            )
-        })?;
+    // The reader's message names the query by its id ("(no id)" without one) and the field.
+    let (entity, problems) = interdict_lists::query_with_problems(&value.to_string())
+        .map_err(|e| format!("position {position}: {e}"))?;
     Ok((entity, problems.iter().map(ToString::to_string).collect()))
 }
 
