@@ -213,6 +213,8 @@ struct Scratch {
     touched: Vec<u32>,
     /// Positions in `touched` of the names whose cheap bounds reach the cutoff (see `collect_bounds`).
     survivors: Vec<u32>,
+    /// Positions of the survivors whose parts must be compared, with the bound the second round gave them.
+    to_compare: Vec<(u32, f64)>,
     /// For queries with equal parts ("Mohammed Mohammed"), per touched name (parallel to `hits`): the candidate
     /// parts that the hits of equal parts reached, which bound how many of them can match (see
     /// [`QueryName::matchable_by_parts`]). Empty for other queries.
@@ -1273,6 +1275,7 @@ impl WatchlistIndex {
                 touched_bits,
                 touched,
                 survivors,
+                to_compare,
                 equal_reached,
             } = &mut *scratch;
             if slot.len() < self.names.len() {
@@ -1635,7 +1638,7 @@ impl WatchlistIndex {
                     survivors.push(at as u32);
                 }
             }
-            let summary_of = |survivors: &[u32], k: usize| {
+            let summary_of = |k: usize| {
                 survivors
                     .get(k)
                     .map(|&at| &self.summaries[touched[at as usize] as usize])
@@ -1651,17 +1654,17 @@ impl WatchlistIndex {
                     *slot = bound;
                 }
             };
-            // The second round keeps the names whose bound is final and moves those it must compare part by part
-            // (typo hits not yet compared, equal query parts) to the front of `survivors`, for the third.
-            let mut to_compare = 0;
-            for k in 0..survivors.len() {
-                if let Some(ahead) = summary_of(survivors, k + 8) {
+            // The second round keeps the names whose bound is final and passes those it must compare part by part
+            // (typo hits not yet compared, equal query parts) to the third.
+            to_compare.clear();
+            for (k, &at) in survivors.iter().enumerate() {
+                if let Some(ahead) = summary_of(k + 8) {
                     prefetch(ahead);
                 }
-                if let Some(ahead) = summary_of(survivors, k + 4) {
+                if let Some(ahead) = summary_of(k + 4) {
                     prefetch_slice(self.name_bound_weights(ahead).0);
                 }
-                let at = survivors[k] as usize;
+                let at = at as usize;
                 let name = touched[at];
                 let [_, candidate_parts, exact, unverified] = hits[at];
                 let summary = &self.summaries[name as usize];
@@ -1674,32 +1677,28 @@ impl WatchlistIndex {
                 if unverified == 0 && qn.equal_parts.is_empty() {
                     keep(bounds, summary.entity, bound);
                 } else {
-                    survivors[to_compare] = at as u32;
-                    to_compare += 1;
+                    to_compare.push((at as u32, bound));
                 }
             }
-            survivors.truncate(to_compare);
             // The third round compares the names' parts, loaded a few names ahead.
             let name_of = |k: usize| {
-                survivors
+                to_compare
                     .get(k)
-                    .map(|&at| &self.names[touched[at as usize] as usize].prepared)
+                    .map(|&(at, _)| &self.names[touched[at as usize] as usize].prepared)
             };
-            for (k, &at) in survivors.iter().enumerate() {
+            for (k, &(at, second_round_bound)) in to_compare.iter().enumerate() {
                 prefetch_names_ahead(k, 8, name_of);
                 let at = at as usize;
                 let name = touched[at];
                 let [_, candidate_parts, mut exact, mut unverified] = hits[at];
                 let mut mask = first_mask(at, name);
                 let summary = &self.summaries[name as usize];
-                let mut bound;
-                // Twice at most: when the bound reaches the cutoff on typo hits not yet compared, they are
+                let mut bound = second_round_bound;
+                // Twice at most: while the bound reaches the cutoff on typo hits not yet compared, they are
                 // compared (each query part with every part of the name), equal query parts are limited to what
                 // the name can match (`QueryName::matchable`), and the bound is computed again.
                 let mut limited = qn.equal_parts.is_empty();
-                let mut h = hits_with(mask, candidate_parts, exact);
                 loop {
-                    bound = full_bound(&h, summary);
                     if bound < min_bound - 1e-9 || (unverified == 0 && limited) {
                         break;
                     }
@@ -1725,12 +1724,13 @@ impl WatchlistIndex {
                         mask = qn.matchable(mask, candidate);
                         limited = true;
                     }
-                    bound = 0.0;
                     // The comparisons may have taken hits away: the cheap bounds first again.
-                    h = hits_with(mask, candidate_parts, exact);
+                    let h = hits_with(mask, candidate_parts, exact);
                     if !cheap_bounds_reach(&h, name) {
+                        bound = 0.0;
                         break;
                     }
+                    bound = full_bound(&h, summary);
                 }
                 if bound >= min_bound - 1e-9 {
                     keep(bounds, summary.entity, bound);

@@ -202,7 +202,7 @@ fn screen_queries(
         .enumerate()
         .map(|(i, q)| read_query(i + 1, q))
         .collect();
-    if let Some(Err(first)) = entities.iter().find(|e| e.is_err())
+    if let Some(Err(first)) = entities.first()
         && entities.iter().all(Result::is_err)
     {
         return Err(ApiError::invalid(first.clone()));
