@@ -1753,13 +1753,8 @@ impl WatchlistIndex {
         findings: SmallVec<[evidence::Finding; 4]>,
     ) -> Option<Scored> {
         let mut best: Option<(f64, usize, usize, Alignment)> = None;
-        // Names of one entity are contiguous in `names`; find them by binary search on the entity id.
-        let start = self.names.partition_point(|n| n.entity < entity);
-        for (ni, indexed) in self.names[start..]
-            .iter()
-            .enumerate()
-            .take_while(|(_, n)| n.entity == entity)
-        {
+        let (start, names) = self.names_of(entity);
+        for (ni, indexed) in names.iter().enumerate() {
             for (qi, qn) in query_names.iter().enumerate() {
                 if qn.prepared.class != indexed.prepared.class {
                     continue;
