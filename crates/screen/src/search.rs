@@ -12,10 +12,40 @@ use interdict_model::{Entity, NameKind, Schema, normalize_document_number};
 use interdict_names::{
     Alignment, NameClass, NameExplanation, PreparedName, ScoreParams, align, prepare,
 };
-use rustc_hash::FxHashMap;
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 use smallvec::SmallVec;
 use std::cell::RefCell;
+
+/// An entity whose name score may reach the cutoff, with the bound of that score; ordered by bound, then by
+/// lower entity id (the order candidates are scored in).
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    bound: f64,
+    entity: u32,
+}
+
+impl Ord for Candidate {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.bound
+            .total_cmp(&other.bound)
+            .then(other.entity.cmp(&self.entity))
+    }
+}
+
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Candidate {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Candidate {}
 
 /// Result-list options, with the defaults of the `interdict screen` contract.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,7 +88,8 @@ pub struct SearchStats {
     pub entries_read: usize,
     /// Indexed names that shared a retrieval key with a query name.
     pub names_touched: usize,
-    /// Entities whose score bound (names plus the most evidence can add) reached the cutoff.
+    /// Candidate names: names whose score bound (plus the most evidence can add) reached the cutoff, and
+    /// entities holding a matching document number (an entity counts once per such name).
     pub candidates: usize,
     /// Entities whose names were aligned and scored exactly.
     pub entities_scored: usize,
@@ -1081,8 +1112,9 @@ impl WatchlistIndex {
         let query_names = self.prepare_query(query);
         let bonus = evidence::max_bonus(query);
         let mut stats = SearchStats::default();
-        // Upper bound of the name score per candidate entity.
-        let mut bounds: FxHashMap<u32, f64> = FxHashMap::default();
+        // Upper bounds of the name score of candidate entities, one per name that reaches the cutoff (an entity
+        // may appear more than once; its best bound comes out of the heap first).
+        let mut bounds: Vec<Candidate> = Vec::new();
         for qn in &query_names {
             self.collect_bounds(qn, options.cutoff - bonus, &mut bounds, &mut stats);
         }
@@ -1091,19 +1123,24 @@ impl WatchlistIndex {
             let n = normalize_document_number(&d.number);
             if n.len() >= 5 {
                 for e in self.entities_with_document(keys::document_key(&n)) {
-                    bounds.insert(e, 1.0);
+                    bounds.push(Candidate {
+                        bound: 1.0,
+                        entity: e,
+                    });
                 }
             }
         }
-        let mut candidates: Vec<(u32, f64)> = bounds
-            .into_iter()
-            .filter(|(_, b)| b + bonus >= options.cutoff)
-            .filter(|(e, _)| query.schema.can_match(self.entities[*e as usize].schema))
-            .collect();
-        candidates.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        stats.candidates = candidates.len();
+        stats.candidates = bounds.len();
+        // Best bound first (at equal bound, the lower entity id). A heap, not a sort: scoring usually stops after
+        // a few of them, and common names make thousands.
+        let mut candidates = std::collections::BinaryHeap::from(bounds);
+        let mut seen: FxHashSet<u32> = FxHashSet::default();
         let mut results: Vec<(f64, u32, Scored)> = Vec::new();
-        for (e, name_bound) in candidates {
+        while let Some(Candidate {
+            bound: name_bound,
+            entity: e,
+        }) = candidates.pop()
+        {
             // The score a candidate must reach to enter the list (at equal score, the lower entity id wins).
             let floor = match results.last() {
                 Some(worst) if results.len() >= options.limit => worst.0,
@@ -1111,6 +1148,9 @@ impl WatchlistIndex {
             };
             if name_bound + bonus < floor {
                 break;
+            }
+            if !seen.insert(e) || !query.schema.can_match(self.entities[e as usize].schema) {
+                continue;
             }
             // Evidence is cheap next to aligning names: a candidate it rules out is not aligned.
             let findings = evidence::compare_evidence(query, &self.entities[e as usize]);
@@ -1264,7 +1304,7 @@ impl WatchlistIndex {
         &self,
         qn: &QueryName,
         min_bound: f64,
-        bounds: &mut FxHashMap<u32, f64>,
+        bounds: &mut Vec<Candidate>,
         stats: &mut SearchStats,
     ) {
         SCRATCH.with(|cell| {
@@ -1648,11 +1688,8 @@ impl WatchlistIndex {
                 name_score_bound(h, qn, summary, self.name_bound_weights(summary), &params)
                     * summary.kind_weight
             };
-            let keep = |bounds: &mut FxHashMap<u32, f64>, entity: u32, bound: f64| {
-                let slot = bounds.entry(entity).or_insert(0.0);
-                if bound > *slot {
-                    *slot = bound;
-                }
+            let keep = |bounds: &mut Vec<Candidate>, entity: u32, bound: f64| {
+                bounds.push(Candidate { bound, entity });
             };
             // The second round keeps the names whose bound is final and passes those it must compare part by part
             // (typo hits not yet compared, equal query parts) to the third.
