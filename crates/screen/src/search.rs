@@ -1695,10 +1695,10 @@ impl WatchlistIndex {
             // (typo hits not yet compared, equal query parts) to the third.
             to_compare.clear();
             for (k, &at) in survivors.iter().enumerate() {
-                if let Some(ahead) = summary_of(k + 8) {
+                if let Some(ahead) = summary_of(k + 16) {
                     prefetch(ahead);
                 }
-                if let Some(ahead) = summary_of(k + 4) {
+                if let Some(ahead) = summary_of(k + 8) {
                     prefetch_slice(self.name_bound_weights(ahead).0);
                 }
                 let at = at as usize;
