@@ -218,6 +218,10 @@ fn typo_cap(part: &interdict_names::Part) -> f64 {
 /// variant hits not yet compared ([`HitKind::Unverified`], [`HitKind::UnverifiedVariant`]).
 type NameHits = [u64; 4];
 
+/// In [`Scratch::touched_rests`]: the rest was not read when the name was touched. A name whose rest has this
+/// value has it read again, which is only slower.
+const REST_NOT_READ: NameRest = NameRest(u64::MAX);
+
 /// What a hit says of the similarity of the query part and the name's part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum HitKind {
@@ -242,6 +246,9 @@ struct Scratch {
     /// names not touched are passed over without a cache miss.
     touched_bits: Vec<u64>,
     touched: Vec<u32>,
+    /// Per touched name (parallel to `touched`): its [`NameRest`] when touching it read it (admission by rest),
+    /// else [`REST_NOT_READ`]; the first round reads this instead of the scattered `rests` array.
+    touched_rests: Vec<NameRest>,
     /// Positions in `touched` of the names whose cheap bounds reach the cutoff (see `collect_bounds`).
     survivors: Vec<u32>,
     /// Positions of the survivors whose parts must be compared, with the bound the second round gave them.
@@ -602,6 +609,7 @@ struct Probing<'a> {
     slot: &'a mut [u32],
     touched_bits: &'a mut [u64],
     touched: &'a mut Vec<u32>,
+    touched_rests: &'a mut Vec<NameRest>,
     entries_read: usize,
 }
 
@@ -816,15 +824,20 @@ impl Probing<'_> {
                 || admission
                     .pair
                     .is_some_and(|b| !b.admits(&PairRest::read(entry_signature(entry)).1))
-                || admission
-                    .rest
-                    .is_some_and(|r| !r.admits(self.index.rests[name]))
             {
                 return;
+            }
+            let mut rest = REST_NOT_READ;
+            if let Some(r) = admission.rest {
+                rest = self.index.rests[name];
+                if !r.admits(rest) {
+                    return;
+                }
             }
             self.touched_bits[word] |= bit;
             self.slot[name] = self.touched.len() as u32;
             self.touched.push(name as u32);
+            self.touched_rests.push(rest);
             self.hits.push([0; 4]);
             if self.equal_bits != 0 {
                 self.equal_reached.push(0);
@@ -1314,6 +1327,7 @@ impl WatchlistIndex {
                 slot,
                 touched_bits,
                 touched,
+                touched_rests,
                 survivors,
                 to_compare,
                 equal_reached,
@@ -1332,6 +1346,7 @@ impl WatchlistIndex {
                 slot,
                 touched_bits,
                 touched,
+                touched_rests,
                 entries_read: 0,
             };
             let params = ScoreParams::default();
@@ -1648,13 +1663,13 @@ impl WatchlistIndex {
             // Whether the bounds that need only the hits and the name's rest reach the cutoff: the bound if the
             // candidate had nothing but the hit parts (most names reached through one common part alone fail
             // it), then with what its `NameRest` says.
-            let cheap_bounds_reach = |h: &Hits, name: u32| {
+            let cheap_bounds_reach = |h: &Hits, rest: NameRest| {
                 query_side_bound(h, qn, &params) >= min_bound - 1e-9
                     && rest_reaches(
                         &h.query_terms(qn),
                         substance_factor(h.hit),
                         h.consumable(),
-                        self.rests[name as usize],
+                        rest,
                         &params,
                         min_bound - 1e-9,
                     )
@@ -1664,16 +1679,21 @@ impl WatchlistIndex {
             // a name a few names ahead and its weights a few names later, so the scattered loads overlap; the
             // third reads the parts of the few names whose bound needs their parts compared.
             survivors.clear();
+            // A name's rest was read when it was touched, unless it was touched without rest admission: then it
+            // is read here, starting a few names ahead to overlap the cache misses.
+            let rest_of = |at: usize| match touched_rests[at] {
+                REST_NOT_READ => self.rests[touched[at] as usize],
+                rest => rest,
+            };
             for (at, &name) in touched.iter().enumerate() {
-                // Each name's rest is read below; reading one a few names ahead overlaps the cache misses.
-                if let Some(&ahead) = touched.get(at + 8) {
-                    prefetch(&self.rests[ahead as usize]);
+                if touched_rests.get(at + 8) == Some(&REST_NOT_READ) {
+                    prefetch(&self.rests[touched[at + 8] as usize]);
                 }
                 touched_bits[name as usize >> 6] = 0;
                 let [_, candidate_parts, exact, _] = hits[at];
                 if cheap_bounds_reach(
                     &hits_with(first_mask(at, name), candidate_parts, exact),
-                    name,
+                    rest_of(at),
                 ) {
                     survivors.push(at as u32);
                 }
@@ -1763,7 +1783,7 @@ impl WatchlistIndex {
                     }
                     // The comparisons may have taken hits away: the cheap bounds first again.
                     let h = hits_with(mask, candidate_parts, exact);
-                    if !cheap_bounds_reach(&h, name) {
+                    if !cheap_bounds_reach(&h, rest_of(at)) {
                         bound = 0.0;
                         break;
                     }
@@ -1776,6 +1796,7 @@ impl WatchlistIndex {
             stats.names_touched += touched.len();
             touched.clear();
             hits.clear();
+            touched_rests.clear();
             equal_reached.clear();
         })
     }
