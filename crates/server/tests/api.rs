@@ -282,6 +282,14 @@ async fn unreadable_queries_are_reported_and_the_batch_is_screened() {
     let evidence = |r: &Value| r["results"][0]["explanation"]["evidence"].to_string();
     assert!(evidence(clean).contains("birth_date"), "{body}");
     assert!(!evidence(typo).contains("birth_date"), "{body}");
+    // Only the two queries that were read count as screened.
+    let (status, metrics) = h.get("/metrics", &h.a.auditor).await;
+    assert_eq!(status, StatusCode::OK);
+    let metrics = metrics.as_str().unwrap();
+    assert!(
+        metrics.contains("interdict_screened_queries_total 2\n"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]

@@ -161,10 +161,12 @@ async fn screen_off_runtime(
     for (q, id) in alert_queries.into_iter().zip(ids) {
         alert_ids[q].push(id);
     }
+    // A query that could not be read was not screened.
+    let screened_count = queries.iter().filter(|q| q.error.is_none()).count();
     state
         .metrics
         .screened_queries
-        .fetch_add(queries.len() as u64, Ordering::Relaxed);
+        .fetch_add(screened_count as u64, Ordering::Relaxed);
     state
         .metrics
         .alerts_raised
