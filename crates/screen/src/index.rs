@@ -112,6 +112,77 @@ fn order_runs_by_part(
     });
 }
 
+/// The end of the group that starts at `start` in `entries`, where `same(e)` holds for the group's entries. In
+/// `ordered` entries (equal parts together) it holds for no later one and the end is found by galloping search,
+/// since most groups are short; otherwise the group ends at the first entry it does not hold for.
+pub(crate) fn group_end(
+    entries: &[u64],
+    start: usize,
+    ordered: bool,
+    same: impl Fn(u64) -> bool,
+) -> usize {
+    let n = entries.len();
+    if !ordered {
+        return start
+            + 1
+            + entries[start + 1..]
+                .iter()
+                .take_while(|&&e| same(e))
+                .count();
+    }
+    let mut known = start + 1;
+    let mut step = 1;
+    while known < n {
+        let probe = (known + step - 1).min(n - 1);
+        if !same(entries[probe]) {
+            return known + entries[known..probe].partition_point(|&e| same(e));
+        }
+        known = probe + 1;
+        step *= 2;
+    }
+    n
+}
+
+/// Per posting, the first entry of each part group (entries of one part, see [`part_order`]) of more than
+/// `large_posting` entries in its runs ordered by part (at least `part_group_run` entries of one signature):
+/// see [`WatchlistIndex::large_part_groups`].
+fn large_part_groups(
+    ids: &[u64],
+    postings: &FxHashMap<Key, Posting>,
+    names: &[IndexedName],
+    part_group_run: usize,
+    large_posting: usize,
+) -> FxHashMap<Key, Vec<u64>> {
+    let long: Vec<(Key, Posting)> = postings
+        .iter()
+        .filter(|(_, p)| p.len() > large_posting)
+        .map(|(&k, &p)| (k, p))
+        .collect();
+    long.par_iter()
+        .filter_map(|&(key, p)| {
+            let mut groups = Vec::new();
+            let entries = &ids[p.start as usize..p.end as usize];
+            for run in entries.chunk_by(|a, b| a >> 32 == b >> 32) {
+                if run.len() < part_group_run || run.len() <= large_posting {
+                    continue;
+                }
+                // Equal parts are together: each group's end is found by galloping, not by comparing every
+                // entry's part (a cache miss each).
+                let mut at = 0;
+                while at < run.len() {
+                    let part = part_of_entry(names, run[at]);
+                    let end = group_end(run, at, true, |e| part_of_entry(names, e) == part);
+                    if end - at > large_posting && part.is_some() {
+                        groups.push(run[at]);
+                    }
+                    at = end;
+                }
+            }
+            (!groups.is_empty()).then_some((key, groups))
+        })
+        .collect()
+}
+
 /// Where a key's entries are in `WatchlistIndex::ids`, and how many distinct names they come from.
 #[derive(Debug, Clone, Copy)]
 struct Posting {
@@ -537,6 +608,8 @@ impl WatchlistIndexBuilder {
         // moves no data).
         ids.shrink_to_fit();
         order_runs_by_part(&mut ids, &postings, &names, part_group_run);
+        let large_part_groups =
+            large_part_groups(&ids, &postings, &names, part_group_run, large_posting);
         // Document keys and entity ids as sorted vectors (binary search): a map would hold an allocation per
         // entry, which at a million entities is a sizeable share of the index.
         let mut documents: Vec<(Key, u32)> = entities
@@ -570,6 +643,7 @@ impl WatchlistIndexBuilder {
             rests: Vec::new(),
             postings,
             ids,
+            large_part_groups,
             dominant_skeletons: dominant,
             pair_postings: FxHashMap::default(),
             pair_ids: Vec::new(),
@@ -687,6 +761,9 @@ pub struct WatchlistIndex {
     pub(crate) rests: Vec<NameRest>,
     postings: FxHashMap<Key, Posting>,
     ids: Vec<u64>,
+    /// Per key, the first entry of each of its part groups of more than `large_posting` entries (see
+    /// [`Self::large_part_groups`]).
+    large_part_groups: FxHashMap<Key, Vec<u64>>,
     /// Per lexicon-group key, the key of the skeleton most of the group's listed spellings have. The group's
     /// spellings of other skeletons are also posted under its residual key ([`keys::residual_group_key`]), so a
     /// query part of the dominant skeleton, which probes that skeleton anyway, reads the residual key instead of
@@ -786,6 +863,21 @@ impl WatchlistIndex {
         } else {
             keys::group_key(group)
         }
+    }
+
+    /// The part groups of the posting under `key` that are large: more than `large_posting` entries of one
+    /// part, in a run the index ordered by part (see [`WatchlistIndexBuilder::part_group_run`]), as the first
+    /// entry of each. Every entry of such a group is also under its part's text key, which is large too. A typo
+    /// probe whose check admits one of these groups reads that text key as one of its part's large keys
+    /// instead of the group ("Gali" would otherwise add every "Ali" through the one-deletion key "ali"), so that
+    /// names sharing nothing else with the query are reached through pair keys (see `search`).
+    pub(crate) fn large_part_groups(&self, key: Key) -> &[u64] {
+        self.large_part_groups.get(&key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether a part group of `entries` entries is large (see [`Self::large_part_groups`]).
+    pub(crate) fn is_large_group(&self, entries: usize) -> bool {
+        entries > self.large_posting
     }
 
     /// Whether the posting under `key` is large (see [`WatchlistIndexBuilder::large_posting`]).

@@ -5,7 +5,7 @@ use crate::evidence::{self, DOCUMENT_MATCH_SCORE, Evidence};
 use crate::hints::{prefer_huge_pages, prefetch, prefetch_slice};
 use crate::index::{
     NameRest, NameSummary, PairRest, WatchlistIndex, entry_name, entry_part, entry_signature,
-    name_class,
+    group_end, name_class,
 };
 use crate::keys::{self, Check, PartSignature};
 use interdict_model::{Entity, NameKind, Schema, normalize_document_number};
@@ -553,6 +553,17 @@ type Probes = Vec<(keys::Key, Check)>;
 /// part: measured at a million names, 40 left 37% of query time in direct comparisons, 200 and 500 cost the same).
 const DIRECT_CHECK_COST: usize = 200;
 
+/// Whether reading a posting with `check` for a query part with `signature` (see [`for_each_admitted_run`])
+/// passes an entry with signature `entry` to the similarity test: it is in an admitted prefix slice and its
+/// signature admits it. (An entry in a same-key block may pass this while the reading skips it.)
+fn check_admits(signature: PartSignature, entry: PartSignature, check: Check) -> bool {
+    signature
+        .admitted_prefixes(check)
+        .iter()
+        .any(|&(from, to)| (from..=to).contains(&entry.prefix()))
+        && signature.admits(entry, check)
+}
+
 /// The entries of a posting whose signature prefix is in `from..=to` (entries are sorted by signature).
 fn admitted_slice(posting: &[u64], (from, to): (u32, u32)) -> &[u64] {
     let start = posting.partition_point(|&e| entry_signature(e).prefix() < from);
@@ -717,12 +728,22 @@ impl Probing<'_> {
                         let ordered = same.len() >= self.index.part_group_run;
                         let g_end =
                             group_end(same, g, ordered, |e| self.index.entry_part_of(e) == first);
+                        let group_start = g;
                         let group = &same[g..g_end];
                         g = g_end;
                         // Entries of parts past the 63rd do not say which part they are: read them one by one.
                         let (kind, group_adds) = match first {
                             None if check.admits_all() => (HitKind::Exact, adds),
                             None => (HitKind::Unverified, adds),
+                            // A large group of a typo probe is read through its text key, one of the
+                            // query part's large keys (see `WatchlistIndex::large_part_groups`).
+                            Some(_)
+                                if !check.admits_all()
+                                    && self.index.is_large_group(g_end - group_start) =>
+                            {
+                                self.entries_read += 1;
+                                continue;
+                            }
                             Some(c) => match interdict_names::part_similarity(part, c) {
                                 Some((s, _)) => (
                                     if s > cap {
@@ -942,32 +963,6 @@ fn similar_parts(part: &interdict_names::Part, candidate: &PreparedName) -> (u64
         }
     }
     (found, best)
-}
-
-/// The end of the group that starts at `start` in `entries`, where `same(e)` holds for the group's entries. In
-/// `ordered` entries (equal parts together) it holds for no later one and the end is found by galloping search,
-/// since most groups are short; otherwise the group ends at the first entry it does not hold for.
-fn group_end(entries: &[u64], start: usize, ordered: bool, same: impl Fn(u64) -> bool) -> usize {
-    let n = entries.len();
-    if !ordered {
-        return start
-            + 1
-            + entries[start + 1..]
-                .iter()
-                .take_while(|&&e| same(e))
-                .count();
-    }
-    let mut known = start + 1;
-    let mut step = 1;
-    while known < n {
-        let probe = (known + step - 1).min(n - 1);
-        if !same(entries[probe]) {
-            return known + entries[known..probe].partition_point(|&e| same(e));
-        }
-        known = probe + 1;
-        step *= 2;
-    }
-    n
 }
 
 /// When a probe may add a name not yet touched (see [`Probing::hit_bounded`]); by default whenever it adds.
@@ -1378,8 +1373,9 @@ impl WatchlistIndex {
             let weighted = |i: &usize| qn.weights[*i] > 0.0;
             let query_parts = 0..parts.len().min(MAX_PARTS);
             // Each part's probes, split into small ones and large unchecked ones (common words), which are
-            // read through pair keys instead.
-            let split: Vec<(Probes, Probes)> = parts
+            // read through pair keys instead; the text keys of the large part groups its typo probes admit (see
+            // `WatchlistIndex::large_part_groups`) count as large keys too, and whether those are its only ones.
+            let split: Vec<(Probes, Probes, bool)> = parts
                 .iter()
                 .take(MAX_PARTS)
                 .map(|p| {
@@ -1397,8 +1393,37 @@ impl WatchlistIndex {
                             large.retain(|&(k, _)| k != text);
                         }
                     }
-                    (small, large)
+                    let only_typo_groups = large.is_empty();
+                    let signature = PartSignature::of(p);
+                    for &(k, check) in small.iter().filter(|(_, check)| !check.admits_all()) {
+                        for &entry in self.large_part_groups(k) {
+                            if !check_admits(signature, entry_signature(entry), check) {
+                                continue;
+                            }
+                            let Some(c) = self.entry_part_of(entry) else {
+                                continue;
+                            };
+                            if interdict_names::part_similarity(p, c).is_some() {
+                                large.push((keys::text_key(&c.text), Check::Variant));
+                            }
+                        }
+                    }
+                    large.sort_unstable_by_key(|&(k, check)| (k, check.rank()));
+                    large.dedup_by_key(|(k, _)| *k);
+                    (small, large, only_typo_groups)
                 })
+                .collect();
+            // Parts whose only large keys are the text keys of large typo groups: their keys of exact kind
+            // are all small, so a name they have not touched once read is at best a typo of theirs (a part
+            // above the typo cap shares a text, group or skeleton key with them).
+            let typo_large = split
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, large, only_typo))| *only_typo && !large.is_empty())
+                .fold(0u64, |m, (i, _)| m | 1 << i);
+            let split: Vec<(Probes, Probes)> = split
+                .into_iter()
+                .map(|(small, large, _)| (small, large))
                 .collect();
             let is_essential = |i: &usize| essential & (1 << i) != 0;
             let non_essential_bits = query_parts
@@ -1460,6 +1485,8 @@ impl WatchlistIndex {
                 .collect();
             order.sort_unstable();
             let mut unread = query_parts.clone().fold(0u64, |m, i| m | 1 << i);
+            // The unread parts that can hit a name they did not touch only as typos (see `typo_large`).
+            let mut capped_unread = 0u64;
             let mut read = 0u64;
             for (at, &(_, i)) in order.iter().enumerate() {
                 if read & (1 << i) != 0 {
@@ -1478,11 +1505,15 @@ impl WatchlistIndex {
                 let small = &split[i].0;
                 let (exact_kind, typo_kind) =
                     small.split_at(small.partition_point(|&(_, check)| check.admits_all()));
-                let typo_capped = if split[i].1.is_empty() { bits } else { 0 };
+                let typo_capped = if split[i].1.is_empty() || typo_large & bits != 0 {
+                    bits
+                } else {
+                    0
+                };
                 for (probes, capped) in [(exact_kind, 0), (typo_kind, typo_capped)] {
                     let rest = RestAdmission::new(
                         qn,
-                        hits_of(qn, unread | qn.free_bits, capped),
+                        hits_of(qn, unread | qn.free_bits, capped | capped_unread),
                         params,
                         min_bound,
                     );
@@ -1494,6 +1525,9 @@ impl WatchlistIndex {
                 }
                 if split[i].1.is_empty() {
                     unread &= !bits;
+                } else if typo_large & bits != 0 {
+                    // Still unread for the names it has not touched, but only through typo groups.
+                    capped_unread |= bits;
                 }
             }
             // Names that two parts (one of them essential) reach only through large keys: their pair keys.

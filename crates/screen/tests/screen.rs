@@ -365,6 +365,53 @@ fn a_spelling_of_another_skeleton_still_reaches_a_group_read_through_its_skeleto
     assert!(results > 0);
 }
 
+/// A typo of a common word ("Gali", one edit from the 160 listed "Ali") shares a one-deletion key ("ali") with
+/// every one of them. That block of the key is read as the common word's own text key, so the names are reached
+/// through pair keys with the query's other common word ("Mohammed"), and from a cutoff of 0.5 the 80 sharing
+/// nothing else with the query are not touched. Results stay the scan's.
+#[test]
+fn a_typo_of_a_common_word_does_not_touch_every_name_holding_it() {
+    let syllables = ["ka", "lo", "vi", "re", "tu", "so", "ne", "da"];
+    let entities: Vec<Entity> = (0..240)
+        .map(|i| {
+            let family: String = [i % 8, i / 8 % 8, i / 64 % 8]
+                .iter()
+                .map(|&s| syllables[s])
+                .collect();
+            let given = ["Ali", "Mohammed Ali", "Mohammed Omar"][i % 3];
+            person(&format!("e{i}"), &[&format!("{given} {family}")])
+        })
+        .collect();
+    // "Mohammed Ali", and a few names of a family like the query's.
+    let reached_through_pairs = 82;
+    let mut b = WatchlistIndexBuilder::new().large_posting(16);
+    b.extend(entities);
+    let index = b.build();
+    let mut results = 0;
+    for cutoff in [0.3, 0.5, 0.7] {
+        let options = ScreenOptions {
+            limit: usize::MAX,
+            cutoff,
+            ..ScreenOptions::default()
+        };
+        for text in ["Mohammed Gali", "Mohammed Gali Kalovi", "Gali Kalore"] {
+            let q = person("q", &[text]);
+            let scan = index.scan(&q, &options);
+            results += scan.len();
+            let (found, stats) = index.screen_with_stats(&q, &options);
+            assert_eq!(ids(&found), ids(&scan), "{text} at {cutoff}");
+            assert!(
+                cutoff < 0.5
+                    || text.starts_with("Gali")
+                    || stats.names_touched <= reached_through_pairs,
+                "{text} at {cutoff}: {} names touched",
+                stats.names_touched
+            );
+        }
+    }
+    assert!(results > 0);
+}
+
 /// On a synthetic list where common given names fill long postings (made "large" at 64 entries, so that
 /// names sharing only common words are reached through pair keys), the index returns exactly what a full scan
 /// returns at the default cutoff, for queries drawn from the list with and without typos.
