@@ -143,44 +143,97 @@ pub(crate) fn group_end(
     n
 }
 
-/// Per posting, the first entry of each part group (entries of one part, see [`part_order`]) of more than
-/// `large_posting` entries in its runs ordered by part (at least `part_group_run` entries of one signature):
-/// see [`WatchlistIndex::large_part_groups`].
-fn large_part_groups(
-    ids: &[u64],
-    postings: &FxHashMap<Key, Posting>,
-    names: &[IndexedName],
-    part_group_run: usize,
-    large_posting: usize,
-) -> FxHashMap<Key, Vec<u64>> {
-    let long: Vec<(Key, Posting)> = postings
+/// A long group of one part's entries in a posting (see [`WatchlistIndex::part_groups`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PartGroup {
+    /// The group's first entry, by which it is found.
+    pub first: u64,
+    pub len: u32,
+    /// Where its chunks' most favourable rests are in `WatchlistIndex::chunk_rests`.
+    rests_at: u32,
+}
+
+/// Per chunk of a listed part group: the most favourable rest of its persons' names and of its other names.
+pub(crate) type ChunkRests = [Option<NameRest>; 2];
+
+/// Entries per chunk of a part group, each with the most favourable rests of its names (see
+/// [`WatchlistIndex::chunk_rests`]).
+pub(crate) const GROUP_CHUNK: usize = 64;
+
+/// Part groups of at least this many entries are listed (or of more than the large-posting size, if smaller).
+const LISTED_PART_GROUP: usize = 256;
+
+/// The part groups of at least `min_len` entries of every posting, in their runs ordered by part (at least
+/// `part_group_run` entries of one signature), sorted by first entry, each with the most favourable rests of its
+/// chunks (see [`WatchlistIndex::part_groups`]).
+fn part_groups(
+    index: &WatchlistIndex,
+    min_len: usize,
+) -> (FxHashMap<Key, Vec<PartGroup>>, Vec<ChunkRests>) {
+    let long: Vec<(Key, Posting)> = index
+        .postings
         .iter()
-        .filter(|(_, p)| p.len() > large_posting)
+        .filter(|(_, p)| p.len() >= min_len)
         .map(|(&k, &p)| (k, p))
         .collect();
-    long.par_iter()
+    // Per key: each group's first entry, length and chunks.
+    type Found = (u64, usize, Vec<ChunkRests>);
+    let found: Vec<(Key, Vec<Found>)> = long
+        .par_iter()
         .filter_map(|&(key, p)| {
             let mut groups = Vec::new();
-            let entries = &ids[p.start as usize..p.end as usize];
+            let entries = &index.ids[p.start as usize..p.end as usize];
             for run in entries.chunk_by(|a, b| a >> 32 == b >> 32) {
-                if run.len() < part_group_run || run.len() <= large_posting {
+                if run.len() < index.part_group_run || run.len() < min_len {
                     continue;
                 }
                 // Equal parts are together: each group's end is found by galloping, not by comparing every
                 // entry's part (a cache miss each).
                 let mut at = 0;
                 while at < run.len() {
-                    let part = part_of_entry(names, run[at]);
-                    let end = group_end(run, at, true, |e| part_of_entry(names, e) == part);
-                    if end - at > large_posting && part.is_some() {
-                        groups.push(run[at]);
+                    let part = part_of_entry(&index.names, run[at]);
+                    let end = group_end(run, at, true, |e| part_of_entry(&index.names, e) == part);
+                    let group = &run[at..end];
+                    if group.len() >= min_len && part.is_some() {
+                        let chunks = group
+                            .chunks(GROUP_CHUNK)
+                            .map(|chunk| {
+                                let mut best: ChunkRests = [None, None];
+                                for &e in chunk {
+                                    let rest = index.rests[entry_name(e) as usize];
+                                    let slot = &mut best[rest.person() as usize];
+                                    *slot = Some(slot.map_or(rest, |b| b.most_favourable(rest)));
+                                }
+                                best
+                            })
+                            .collect();
+                        groups.push((group[0], group.len(), chunks));
                     }
                     at = end;
                 }
             }
+            groups.sort_unstable_by_key(|g| g.0);
             (!groups.is_empty()).then_some((key, groups))
         })
-        .collect()
+        .collect();
+    let mut by_key = FxHashMap::default();
+    let mut chunk_rests = Vec::new();
+    for (key, groups) in found {
+        let listed = groups
+            .into_iter()
+            .map(|(first, len, chunks)| {
+                let rests_at = chunk_rests.len() as u32;
+                chunk_rests.extend(chunks);
+                PartGroup {
+                    first,
+                    len: len as u32,
+                    rests_at,
+                }
+            })
+            .collect();
+        by_key.insert(key, listed);
+    }
+    (by_key, chunk_rests)
 }
 
 /// Where a key's entries are in `WatchlistIndex::ids`, and how many distinct names they come from.
@@ -427,6 +480,19 @@ impl NameRest {
     pub fn kind_weight(self) -> f64 {
         ((self.0 >> 56) & 127) as f64 / 127.0
     }
+
+    /// The rest that bounds as high as either of two names' rests (of the same person flag): the larger total
+    /// and kind weight, the smaller weights left beyond the heaviest parts. A bound it does not reach, neither
+    /// name reaches.
+    pub fn most_favourable(self, other: NameRest) -> NameRest {
+        let byte = |r: NameRest, at: usize| (r.0 >> (8 * at)) & 255;
+        let mut packed = byte(self, 0).max(byte(other, 0));
+        for at in 1..=6 {
+            packed |= byte(self, at).min(byte(other, at)) << (8 * at);
+        }
+        let kind = ((self.0 >> 56) & 127).max((other.0 >> 56) & 127);
+        NameRest(packed | kind << 56 | (self.0 & Self::PERSON))
+    }
 }
 
 /// Per lexicon group (by key), the key of the skeleton most of its listed spellings have (words only; ties go
@@ -608,8 +674,6 @@ impl WatchlistIndexBuilder {
         // moves no data).
         ids.shrink_to_fit();
         order_runs_by_part(&mut ids, &postings, &names, part_group_run);
-        let large_part_groups =
-            large_part_groups(&ids, &postings, &names, part_group_run, large_posting);
         // Document keys and entity ids as sorted vectors (binary search): a map would hold an allocation per
         // entry, which at a million entities is a sizeable share of the index.
         let mut documents: Vec<(Key, u32)> = entities
@@ -643,7 +707,8 @@ impl WatchlistIndexBuilder {
             rests: Vec::new(),
             postings,
             ids,
-            large_part_groups,
+            part_groups: FxHashMap::default(),
+            chunk_rests: Vec::new(),
             dominant_skeletons: dominant,
             pair_postings: FxHashMap::default(),
             pair_ids: Vec::new(),
@@ -686,6 +751,8 @@ impl WatchlistIndexBuilder {
             .iter()
             .map(|s| NameRest::of(&index, s))
             .collect();
+        (index.part_groups, index.chunk_rests) =
+            part_groups(&index, LISTED_PART_GROUP.min(large_posting + 1));
         // Pair keys: for every two parts of a name that both carry a large key, the pair of those keys. The
         // entry says what else the name holds (see `PairRest`), so a query can pass over names whose other parts
         // keep them under its bound without touching them.
@@ -761,9 +828,11 @@ pub struct WatchlistIndex {
     pub(crate) rests: Vec<NameRest>,
     postings: FxHashMap<Key, Posting>,
     ids: Vec<u64>,
-    /// Per key, the first entry of each of its part groups of more than `large_posting` entries (see
-    /// [`Self::large_part_groups`]).
-    large_part_groups: FxHashMap<Key, Vec<u64>>,
+    /// Per key, its long part groups by first entry (see [`Self::part_groups`]).
+    part_groups: FxHashMap<Key, Vec<PartGroup>>,
+    /// Per chunk of [`GROUP_CHUNK`] entries of a listed part group: the most favourable rest of its persons'
+    /// names and of its other names ([`NameRest::most_favourable`]), `None` when it has none.
+    chunk_rests: Vec<ChunkRests>,
     /// Per lexicon-group key, the key of the skeleton most of the group's listed spellings have. The group's
     /// spellings of other skeletons are also posted under its residual key ([`keys::residual_group_key`]), so a
     /// query part of the dominant skeleton, which probes that skeleton anyway, reads the residual key instead of
@@ -865,17 +934,42 @@ impl WatchlistIndex {
         }
     }
 
-    /// The part groups of the posting under `key` that are large: more than `large_posting` entries of one
-    /// part, in a run the index ordered by part (see [`WatchlistIndexBuilder::part_group_run`]), as the first
-    /// entry of each. Every entry of such a group is also under its part's text key, which is large too. A typo
-    /// probe whose check admits one of these groups reads that text key as one of its part's large keys
-    /// instead of the group ("Gali" would otherwise add every "Ali" through the one-deletion key "ali"), so that
-    /// names sharing nothing else with the query are reached through pair keys (see `search`).
-    pub(crate) fn large_part_groups(&self, key: Key) -> &[u64] {
-        self.large_part_groups.get(&key).map_or(&[], Vec::as_slice)
+    /// The long part groups of the posting under `key` (at least 256 entries of one part, or more than
+    /// `large_posting`, in a run the index ordered by part, see [`WatchlistIndexBuilder::part_group_run`]),
+    /// sorted by first entry.
+    ///
+    /// The large ones (more than `large_posting`, [`Self::is_large_group`]) hold one common text each, whose
+    /// text key is large too. A typo probe whose check admits one of these reads that text key as one of its
+    /// part's large keys instead of the group ("Gali" would otherwise add every "Ali" through the one-deletion
+    /// key "ali"), so that names sharing nothing else with the query are reached through pair keys (see
+    /// `search`). Every listed group has the most favourable rests of its chunks ([`Self::chunk_rests`]): a probe
+    /// that adds names only if their rest reaches a bound passes over a chunk whose best rest does not.
+    pub(crate) fn part_groups(&self, key: Key) -> &[PartGroup] {
+        self.part_groups.get(&key).map_or(&[], Vec::as_slice)
     }
 
-    /// Whether a part group of `entries` entries is large (see [`Self::large_part_groups`]).
+    /// The listed part group of the posting under `key` whose first entry is `first`.
+    pub(crate) fn part_group(&self, key: Key, first: u64) -> Option<&PartGroup> {
+        let groups = self.part_groups(key);
+        groups
+            .binary_search_by_key(&first, |g| g.first)
+            .ok()
+            .map(|at| &groups[at])
+    }
+
+    /// Per chunk of [`GROUP_CHUNK`] entries of `group`: the most favourable rests of its persons' names and of
+    /// its other names.
+    pub(crate) fn chunk_rests(&self, group: &PartGroup) -> &[ChunkRests] {
+        let at = group.rests_at as usize;
+        &self.chunk_rests[at..at + (group.len as usize).div_ceil(GROUP_CHUNK)]
+    }
+
+    /// Whether a part group of `entries` entries may be listed (see [`Self::part_groups`]).
+    pub(crate) fn may_be_listed(&self, entries: usize) -> bool {
+        entries >= self.part_group_run && entries >= LISTED_PART_GROUP.min(self.large_posting + 1)
+    }
+
+    /// Whether a part group of `entries` entries is large (see [`Self::part_groups`]).
     pub(crate) fn is_large_group(&self, entries: usize) -> bool {
         entries > self.large_posting
     }
@@ -969,6 +1063,39 @@ mod tests {
         }
         assert_eq!(rest.beyond(4), (0.0, 0.0));
         assert_eq!(rest.beyond(0), (0.0, 0.0));
+    }
+
+    /// The most favourable of two rests bounds at least as high as either: larger total and kind weight,
+    /// smaller weights left beyond the heaviest parts.
+    #[test]
+    fn most_favourable_rest_takes_the_side_that_raises_bounds() {
+        let mut b = WatchlistIndexBuilder::new();
+        for (i, (text, kind)) in [
+            ("Quillan Orvaldo Tremayne Bex", NameKind::WeakAlias),
+            ("Zephra Kestrel", NameKind::Primary),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut e = Entity::new(format!("e{i}"), Schema::Person);
+            e.names.push(Name::new(text, kind));
+            b.add(e);
+        }
+        let index = b.build();
+        let (long, short) = (index.rests[0], index.rests[1]);
+        let best = long.most_favourable(short);
+        assert_eq!(best, short.most_favourable(long));
+        assert!(best.person());
+        assert_eq!(best.total(), long.total().max(short.total()));
+        assert_eq!(best.kind_weight(), short.kind_weight());
+        assert!(best.kind_weight() > long.kind_weight());
+        for k in 1..=3 {
+            let (a, b) = (long.beyond(k), short.beyond(k));
+            assert_eq!(best.beyond(k), (a.0.min(b.0), a.1.min(b.1)), "k={k}");
+        }
+        // The two-part name leaves nothing beyond two parts; the four-part one does.
+        assert_eq!(best.beyond(2), (0.0, 0.0));
+        assert!(long.beyond(2).0 > 0.0);
     }
 
     /// A part of a group's most common listed skeleton reads the group's residual key, which holds the group's

@@ -4,8 +4,8 @@
 use crate::evidence::{self, DOCUMENT_MATCH_SCORE, Evidence};
 use crate::hints::{prefer_huge_pages, prefetch, prefetch_slice};
 use crate::index::{
-    NameRest, NameSummary, PairRest, WatchlistIndex, entry_name, entry_part, entry_signature,
-    group_end, name_class,
+    GROUP_CHUNK, NameRest, NameSummary, PairRest, PartGroup, WatchlistIndex, entry_name,
+    entry_part, entry_signature, group_end, name_class,
 };
 use crate::keys::{self, Check, PartSignature};
 use interdict_model::{Entity, NameKind, Schema, normalize_document_number};
@@ -736,7 +736,7 @@ impl Probing<'_> {
                             None if check.admits_all() => (HitKind::Exact, adds),
                             None => (HitKind::Unverified, adds),
                             // A large group of a typo probe is read through its text key, one of the
-                            // query part's large keys (see `WatchlistIndex::large_part_groups`).
+                            // query part's large keys (see `WatchlistIndex::part_groups`).
                             Some(_)
                                 if !check.admits_all()
                                     && self.index.is_large_group(g_end - group_start) =>
@@ -760,7 +760,25 @@ impl Probing<'_> {
                             },
                         };
                         self.entries_read += group.len();
-                        self.touch_all(group, bits, kind, group_adds, reach, admission);
+                        // A long group's chunks whose most favourable rest cannot reach the bound only set
+                        // bits on names already touched, without reading the names' rests.
+                        let listed = match admission.rest {
+                            Some(rest) if group_adds && self.index.may_be_listed(group.len()) => {
+                                self.index
+                                    .part_group(k, group[0])
+                                    .filter(|g| g.len as usize == group.len())
+                                    .map(|g| (rest, self.index.chunk_rests(g)))
+                            }
+                            _ => None,
+                        };
+                        let Some((rest, chunk_rests)) = listed else {
+                            self.touch_all(group, bits, kind, group_adds, reach, admission);
+                            continue;
+                        };
+                        for (chunk, best) in group.chunks(GROUP_CHUNK).zip(chunk_rests) {
+                            let adds = best.iter().flatten().any(|&b| rest.admits(b));
+                            self.touch_all(chunk, bits, kind, adds, reach, admission);
+                        }
                     }
                 }
             });
@@ -1374,7 +1392,7 @@ impl WatchlistIndex {
             let query_parts = 0..parts.len().min(MAX_PARTS);
             // Each part's probes, split into small ones and large unchecked ones (common words), which are
             // read through pair keys instead; the text keys of the large part groups its typo probes admit (see
-            // `WatchlistIndex::large_part_groups`) count as large keys too, and whether those are its only ones.
+            // `WatchlistIndex::part_groups`) count as large keys too, and whether those are its only ones.
             let split: Vec<(Probes, Probes, bool)> = parts
                 .iter()
                 .take(MAX_PARTS)
@@ -1396,7 +1414,11 @@ impl WatchlistIndex {
                     let only_typo_groups = large.is_empty();
                     let signature = PartSignature::of(p);
                     for &(k, check) in small.iter().filter(|(_, check)| !check.admits_all()) {
-                        for &entry in self.large_part_groups(k) {
+                        let large_groups = self
+                            .part_groups(k)
+                            .iter()
+                            .filter(|g| self.is_large_group(g.len as usize));
+                        for &PartGroup { first: entry, .. } in large_groups {
                             if !check_admits(signature, entry_signature(entry), check) {
                                 continue;
                             }
