@@ -621,6 +621,9 @@ struct Probing<'a> {
     touched_bits: &'a mut [u64],
     touched: &'a mut Vec<u32>,
     touched_rests: &'a mut Vec<NameRest>,
+    /// The query parts whose typo probes pass over their large part groups, which they read through the
+    /// groups' text keys (see `collect_bounds`).
+    deferring: u64,
     entries_read: usize,
 }
 
@@ -739,6 +742,7 @@ impl Probing<'_> {
                             // query part's large keys (see `WatchlistIndex::part_groups`).
                             Some(_)
                                 if !check.admits_all()
+                                    && self.deferring & bits != 0
                                     && self.index.is_large_group(g_end - group_start) =>
                             {
                                 self.entries_read += 1;
@@ -1360,6 +1364,7 @@ impl WatchlistIndex {
                 touched_bits,
                 touched,
                 touched_rests,
+                deferring: 0,
                 entries_read: 0,
             };
             let params = ScoreParams::default();
@@ -1391,9 +1396,9 @@ impl WatchlistIndex {
             let weighted = |i: &usize| qn.weights[*i] > 0.0;
             let query_parts = 0..parts.len().min(MAX_PARTS);
             // Each part's probes, split into small ones and large unchecked ones (common words), which are
-            // read through pair keys instead; the text keys of the large part groups its typo probes admit (see
-            // `WatchlistIndex::part_groups`) count as large keys too, and whether those are its only ones.
-            let split: Vec<(Probes, Probes, bool)> = parts
+            // read through pair keys instead; then the text keys of the large part groups its typo probes admit
+            // (see `WatchlistIndex::part_groups`), with the number of entries those groups hold.
+            let split: Vec<(Probes, Probes, Probes, usize)> = parts
                 .iter()
                 .take(MAX_PARTS)
                 .map(|p| {
@@ -1411,14 +1416,18 @@ impl WatchlistIndex {
                             large.retain(|&(k, _)| k != text);
                         }
                     }
-                    let only_typo_groups = large.is_empty();
                     let signature = PartSignature::of(p);
+                    let mut typo_groups: Probes = Vec::new();
+                    let mut grouped = 0;
                     for &(k, check) in small.iter().filter(|(_, check)| !check.admits_all()) {
                         let large_groups = self
                             .part_groups(k)
                             .iter()
                             .filter(|g| self.is_large_group(g.len as usize));
-                        for &PartGroup { first: entry, .. } in large_groups {
+                        for &PartGroup {
+                            first: entry, len, ..
+                        } in large_groups
+                        {
                             if !check_admits(signature, entry_signature(entry), check) {
                                 continue;
                             }
@@ -1426,26 +1435,67 @@ impl WatchlistIndex {
                                 continue;
                             };
                             if interdict_names::part_similarity(p, c).is_some() {
-                                large.push((keys::text_key(&c.text), Check::Variant));
+                                typo_groups.push((keys::text_key(&c.text), Check::Variant));
+                                grouped += len as usize;
                             }
                         }
                     }
-                    large.sort_unstable_by_key(|&(k, check)| (k, check.rank()));
-                    large.dedup_by_key(|(k, _)| *k);
-                    (small, large, only_typo_groups)
+                    typo_groups.sort_unstable_by_key(|&(k, _)| k);
+                    typo_groups.dedup();
+                    (small, large, typo_groups, grouped)
                 })
                 .collect();
-            // Parts whose only large keys are the text keys of large typo groups: their keys of exact kind
-            // are all small, so a name they have not touched once read is at best a typo of theirs (a part
-            // above the typo cap shares a text, group or skeleton key with them).
-            let typo_large = split
-                .iter()
-                .enumerate()
-                .filter(|(_, (_, large, only_typo))| *only_typo && !large.is_empty())
-                .fold(0u64, |m, (i, _)| m | 1 << i);
+            // A part with large keys of its own reads its large typo groups through their text keys too: it is
+            // read through pair keys anyway. One whose only large keys they would be (`typo_large`) does so
+            // only when that reads fewer entries than the groups hold: it then counts among the parts that can
+            // still hit a name no probe touched, which can take the bound of pair entries (`PairBound`) from
+            // the names that two common words reach, and its groups' text keys make pair keys of their own.
+            // Such a part's keys of exact kind are all small, so a name it has not touched once read is at
+            // best a typo of it (a part above the typo cap shares a text, group or skeleton key with it).
+            let pair_entries = |a: &Probes, b: &Probes| -> usize {
+                a.iter()
+                    .flat_map(|&(ka, _)| b.iter().map(move |&(kb, _)| keys::pair_key(ka, kb)))
+                    .map(|k| self.posting(k).len())
+                    .sum()
+            };
+            let own_large: Vec<usize> = (0..split.len())
+                .filter(|&i| !split[i].1.is_empty())
+                .collect();
+            let mut typo_large = 0u64;
+            let mut deferring = 0u64;
+            for (i, (_, large, typo_groups, grouped)) in split.iter().enumerate() {
+                if typo_groups.is_empty() {
+                    continue;
+                }
+                if !large.is_empty() {
+                    deferring |= 1 << i;
+                    continue;
+                }
+                let mut cost = 0;
+                if own_large.len() == 2 {
+                    cost += pair_entries(&split[own_large[0]].1, &split[own_large[1]].1);
+                }
+                for (_, other) in split.iter().enumerate().filter(|&(j, _)| j != i) {
+                    cost +=
+                        pair_entries(typo_groups, &other.1) + pair_entries(typo_groups, &other.2);
+                }
+                if cost < *grouped {
+                    deferring |= 1 << i;
+                    typo_large |= 1 << i;
+                }
+            }
+            probing.deferring = deferring;
             let split: Vec<(Probes, Probes)> = split
                 .into_iter()
-                .map(|(small, large, _)| (small, large))
+                .enumerate()
+                .map(|(i, (small, mut large, typo_groups, _))| {
+                    if deferring & (1 << i) != 0 {
+                        large.extend(typo_groups);
+                        large.sort_unstable_by_key(|&(k, check)| (k, check.rank()));
+                        large.dedup_by_key(|(k, _)| *k);
+                    }
+                    (small, large)
+                })
                 .collect();
             let is_essential = |i: &usize| essential & (1 << i) != 0;
             let non_essential_bits = query_parts

@@ -394,7 +394,14 @@ fn a_typo_of_a_common_word_does_not_touch_every_name_holding_it() {
             cutoff,
             ..ScreenOptions::default()
         };
-        for text in ["Mohammed Gali", "Mohammed Gali Kalovi", "Gali Kalore"] {
+        // With "Omar" common too, reading the "Ali" group costs less than the pair keys it would add, so
+        // "Gali" reads it after all.
+        for text in [
+            "Mohammed Gali",
+            "Mohammed Gali Kalovi",
+            "Gali Kalore",
+            "Mohammed Omar Gali",
+        ] {
             let q = person("q", &[text]);
             let scan = index.scan(&q, &options);
             results += scan.len();
@@ -403,6 +410,7 @@ fn a_typo_of_a_common_word_does_not_touch_every_name_holding_it() {
             assert!(
                 cutoff < 0.5
                     || text.starts_with("Gali")
+                    || text.contains("Omar")
                     || stats.names_touched <= reached_through_pairs,
                 "{text} at {cutoff}: {} names touched",
                 stats.names_touched
