@@ -316,20 +316,24 @@ fn csv_fields(line: &str) -> Vec<String> {
     fields
 }
 
+/// A fictional family name of three syllables, distinct for each `i` below 512.
+fn syllable_family(i: usize) -> String {
+    let syllables = ["ka", "lo", "vi", "re", "tu", "so", "ne", "da"];
+    [i % 8, i / 8 % 8, i / 64 % 8]
+        .iter()
+        .map(|&s| syllables[s])
+        .collect()
+}
+
 /// Every listed "Mohammed" is spelled so, so `mhmd` is the lexicon group's dominant skeleton (a part of that
 /// skeleton reads the skeleton's key and the group's empty residual key). A query spelling it "Mehmet" (skeleton
 /// `mhmt`) still reaches those names through the group, also through pair keys of two common words.
 #[test]
 fn a_spelling_of_another_skeleton_still_reaches_a_group_read_through_its_skeleton() {
     const SECOND: [&str; 3] = ["Ali", "Omar", "Hassan"];
-    let syllables = ["ka", "lo", "vi", "re", "tu", "so", "ne", "da"];
     let entities: Vec<Entity> = (0..240)
         .map(|i| {
-            let family: String = [i % 8, i / 8 % 8, i / 64 % 8]
-                .iter()
-                .map(|&s| syllables[s])
-                .collect();
-            let text = format!("Mohammed {} {family}", SECOND[i % 3]);
+            let text = format!("Mohammed {} {}", SECOND[i % 3], syllable_family(i));
             let mut e = Entity::new(format!("e{i}"), Schema::Person);
             e.names.push(Name::new(text, NameKind::Primary));
             e
@@ -371,15 +375,13 @@ fn a_spelling_of_another_skeleton_still_reaches_a_group_read_through_its_skeleto
 /// nothing else with the query are not touched. Results stay the scan's.
 #[test]
 fn a_typo_of_a_common_word_does_not_touch_every_name_holding_it() {
-    let syllables = ["ka", "lo", "vi", "re", "tu", "so", "ne", "da"];
     let entities: Vec<Entity> = (0..240)
         .map(|i| {
-            let family: String = [i % 8, i / 8 % 8, i / 64 % 8]
-                .iter()
-                .map(|&s| syllables[s])
-                .collect();
             let given = ["Ali", "Mohammed Ali", "Mohammed Omar"][i % 3];
-            person(&format!("e{i}"), &[&format!("{given} {family}")])
+            person(
+                &format!("e{i}"),
+                &[&format!("{given} {}", syllable_family(i))],
+            )
         })
         .collect();
     // "Mohammed Ali", and a few names of a family like the query's.
