@@ -964,9 +964,9 @@ impl WatchlistIndex {
         &self.chunk_rests[at..at + (group.len as usize).div_ceil(GROUP_CHUNK)]
     }
 
-    /// Whether a part group of `entries` entries may be listed (see [`Self::part_groups`]).
+    /// Whether a part group of `entries` entries in a run ordered by part is listed (see [`Self::part_groups`]).
     pub(crate) fn may_be_listed(&self, entries: usize) -> bool {
-        entries >= self.part_group_run && entries >= LISTED_PART_GROUP.min(self.large_posting + 1)
+        entries >= LISTED_PART_GROUP.min(self.large_posting + 1)
     }
 
     /// Whether a part group of `entries` entries is large (see [`Self::part_groups`]).
