@@ -1,5 +1,6 @@
 //! The WatchlistIndex: entities, their prepared names, and an inverted index from retrieval keys to names.
 
+use crate::evidence::BirthYears;
 use crate::hints::prefer_huge_pages;
 use crate::keys::{self, Key, PartSignature};
 use interdict_model::{Entity, NameKind, Schema, normalize_document_number};
@@ -689,6 +690,7 @@ impl WatchlistIndexBuilder {
         documents.sort_unstable();
         documents.dedup();
         documents.shrink_to_fit();
+        let birth_years = entities.iter().map(BirthYears::of).collect();
         let mut by_id: Vec<u32> = (0..entities.len() as u32).collect();
         by_id.sort_by(|&a, &b| {
             entities[a as usize]
@@ -713,6 +715,7 @@ impl WatchlistIndexBuilder {
             pair_postings: FxHashMap::default(),
             pair_ids: Vec::new(),
             documents,
+            birth_years,
             by_id,
             lexicon,
             name_total: names.len(),
@@ -843,6 +846,8 @@ pub struct WatchlistIndex {
     pair_ids: Vec<u64>,
     /// (document key, entity), sorted.
     documents: Vec<(Key, u32)>,
+    /// Per entity, the years its dates of birth span (see [`BirthYears`]).
+    pub(crate) birth_years: Vec<BirthYears>,
     /// Entity indices sorted by id (then by index, so the first of duplicate ids comes first).
     by_id: Vec<u32>,
     lexicon: Option<Arc<Lexicon>>,

@@ -1149,10 +1149,12 @@ impl WatchlistIndex {
             self.collect_bounds(qn, options.cutoff - bonus, &mut bounds, &mut stats);
         }
         // Document numbers: a matching number makes a candidate regardless of its name.
+        let mut documented: SmallVec<[u32; 2]> = SmallVec::new();
         for d in &query.documents {
             let n = normalize_document_number(&d.number);
             if n.len() >= 5 {
                 for e in self.entities_with_document(keys::document_key(&n)) {
+                    documented.push(e);
                     bounds.push(Candidate {
                         bound: 1.0,
                         entity: e,
@@ -1160,6 +1162,8 @@ impl WatchlistIndex {
                 }
             }
         }
+        // With a date of birth contradicted, evidence adds at most this (see `BirthYears`).
+        let contradicted_effect = evidence::max_effect_with_contradicted_birth_date(query);
         stats.candidates = bounds.len();
         // Best bound first (at equal bound, the lower entity id). A heap, not a sort: scoring usually stops after
         // a few of them, and common names make thousands.
@@ -1179,7 +1183,18 @@ impl WatchlistIndex {
             if name_bound + bonus < floor {
                 break;
             }
-            if !seen.insert(e) || !query.schema.can_match(self.entities[e as usize].schema) {
+            if !seen.insert(e) {
+                continue;
+            }
+            // A candidate whose dates of birth certainly contradict the query's, and whose name cannot make up
+            // for that, is passed over without reading the entity (a cache miss in a large list).
+            if (name_bound + contradicted_effect).max(0.0) < floor
+                && self.birth_years[e as usize].contradicted_by(query)
+                && !documented.contains(&e)
+            {
+                continue;
+            }
+            if !query.schema.can_match(self.entities[e as usize].schema) {
                 continue;
             }
             // Evidence is cheap next to aligning names: a candidate it rules out is not aligned.
