@@ -548,6 +548,21 @@ fn essential_parts(qn: &QueryName, min_bound: f64) -> u64 {
 /// Keys to probe, each with the check its hits must pass.
 type Probes = Vec<(keys::Key, Check)>;
 
+/// The pair keys of two query parts' large keys, each once: parts with keys in common ("Mohammed Mohammed")
+/// make the same pair key twice.
+fn pair_probes(a: &Probes, b: &Probes) -> Probes {
+    let mut pairs: Probes = a
+        .iter()
+        .flat_map(|&(ka, _)| {
+            b.iter()
+                .map(move |&(kb, _)| (keys::pair_key(ka, kb), Check::None))
+        })
+        .collect();
+    pairs.sort_unstable_by_key(|&(k, _)| k);
+    pairs.dedup();
+    pairs
+}
+
 /// Posting entries that reading costs as much as comparing a query part with one candidate name's parts (reading
 /// an entry of a name not touched is a bit test in a small bitmap; a comparison runs `part_similarity` on every
 /// part: measured at a million names, 40 left 37% of query time in direct comparisons, 200 and 500 cost the same).
@@ -1468,9 +1483,9 @@ impl WatchlistIndex {
             // Such a part's keys of exact kind are all small, so a name it has not touched once read is at
             // best a typo of it (a part above the typo cap shares a text, group or skeleton key with it).
             let pair_entries = |a: &Probes, b: &Probes| -> usize {
-                a.iter()
-                    .flat_map(|&(ka, _)| b.iter().map(move |&(kb, _)| keys::pair_key(ka, kb)))
-                    .map(|k| self.posting(k).len())
+                pair_probes(a, b)
+                    .iter()
+                    .map(|&(k, _)| self.posting(k).len())
                     .sum()
             };
             let own_large: Vec<usize> = (0..split.len())
@@ -1639,19 +1654,7 @@ impl WatchlistIndex {
                     let pair_bound = (reachable == (1 << ia) | (1 << ib)
                         && parts.len() <= MAX_PARTS)
                         .then(|| PairBound::new(qn, reachable, min_bound, &params));
-                    let mut pairs: Vec<(keys::Key, Check)> = split[ia]
-                        .1
-                        .iter()
-                        .flat_map(|&(ka, _)| {
-                            split[ib]
-                                .1
-                                .iter()
-                                .map(move |&(kb, _)| (keys::pair_key(ka, kb), Check::None))
-                        })
-                        .collect();
-                    // Parts with keys in common ("Mohammed Mohammed") make the same pair key twice.
-                    pairs.sort_unstable_by_key(|&(k, _)| k);
-                    pairs.dedup();
+                    let pairs = pair_probes(&split[ia].1, &split[ib].1);
                     probing.hit_bounded(
                         &pairs,
                         None,
