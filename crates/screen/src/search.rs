@@ -374,6 +374,19 @@ fn rest_reaches(
     reached >= min * denominator
 }
 
+/// The query side of a name's cheap bounds (see `collect_bounds`): its score terms, substance factor and the
+/// number of parts it can consume; `None` when the query side alone cannot reach the bound.
+type QuerySide = Option<(ScoreTerms, f64, usize)>;
+
+/// Slots of the table of query sides by hit mask (see `collect_bounds`).
+const QUERY_SIDES: usize = 16;
+
+/// The slot of a hit mask and its possibly exact hits in the table of query sides.
+fn query_side_slot(mask: u64, exact: u64) -> usize {
+    let mixed = (mask ^ exact.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (mixed >> 60) as usize % QUERY_SIDES
+}
+
 /// The terms of `interdict_names::align`'s score for one name pair, each bounded the way that raises the score;
 /// [`ScoreTerms::bound`] is the score they allow. Every bound here is made of them.
 #[derive(Clone, Copy)]
@@ -1784,19 +1797,25 @@ impl WatchlistIndex {
                 h.candidate_parts = candidate_parts;
                 h
             };
-            // Whether the bounds that need only the hits and the name's rest reach the cutoff: the bound if the
-            // candidate had nothing but the hit parts (most names reached through one common part alone fail
-            // it), then with what its `NameRest` says.
-            let cheap_bounds_reach = |h: &Hits, rest: NameRest| {
-                query_side_bound(h, qn, &params) >= min_bound - 1e-9
-                    && rest_reaches(
-                        &h.query_terms(qn),
-                        substance_factor(h.hit),
-                        h.consumable(),
+            // The cheap bounds, which need only the hits and the name's rest: the bound if the candidate had
+            // nothing but the hit parts (most names reached through one common part alone fail it), then with
+            // what its `NameRest` says. The first depends on the hit mask and the hits that may be exact alone.
+            let query_side_of = |mask: u64, exact: u64| -> QuerySide {
+                let h = hits_with(mask, 0, exact);
+                (query_side_bound(&h, qn, &params) >= min_bound - 1e-9)
+                    .then(|| (h.query_terms(qn), substance_factor(h.hit), h.consumable()))
+            };
+            let cheap_bounds_reach = |side: QuerySide, rest: NameRest| {
+                side.is_some_and(|(terms, substance, consumable)| {
+                    rest_reaches(
+                        &terms,
+                        substance,
+                        consumable,
                         rest,
                         &params,
                         min_bound - 1e-9,
                     )
+                })
             };
             // Three rounds over the touched names. The first rules out most of them with the cheap bounds (rests
             // are a small array); the second reads the summaries and part weights of the others, the summary of
@@ -1809,16 +1828,26 @@ impl WatchlistIndex {
                 REST_NOT_READ => self.rests[touched[at] as usize],
                 rest => rest,
             };
+            // The many touched names share a few hit masks: the query side of each is computed once, kept in a
+            // small table.
+            let mut query_sides: [Option<(u64, u64, QuerySide)>; QUERY_SIDES] = [None; QUERY_SIDES];
             for (at, &name) in touched.iter().enumerate() {
                 if touched_rests.get(at + 8) == Some(&REST_NOT_READ) {
                     prefetch(&self.rests[touched[at + 8] as usize]);
                 }
                 touched_bits[name as usize >> 6] = 0;
-                let [_, candidate_parts, exact, _] = hits[at];
-                if cheap_bounds_reach(
-                    &hits_with(first_mask(at, name), candidate_parts, exact),
-                    rest_of(at),
-                ) {
+                let exact = hits[at][2];
+                let mask = first_mask(at, name);
+                let slot = &mut query_sides[query_side_slot(mask, exact)];
+                let side = match *slot {
+                    Some((m, e, side)) if m == mask && e == exact => side,
+                    _ => {
+                        let side = query_side_of(mask, exact);
+                        *slot = Some((mask, exact, side));
+                        side
+                    }
+                };
+                if cheap_bounds_reach(side, rest_of(at)) {
                     survivors.push(at as u32);
                 }
             }
@@ -1906,12 +1935,11 @@ impl WatchlistIndex {
                         limited = true;
                     }
                     // The comparisons may have taken hits away: the cheap bounds first again.
-                    let h = hits_with(mask, candidate_parts, exact);
-                    if !cheap_bounds_reach(&h, rest_of(at)) {
+                    if !cheap_bounds_reach(query_side_of(mask, exact), rest_of(at)) {
                         bound = 0.0;
                         break;
                     }
-                    bound = full_bound(&h, summary);
+                    bound = full_bound(&hits_with(mask, candidate_parts, exact), summary);
                 }
                 if bound >= min_bound - 1e-9 {
                     keep(bounds, summary.entity, bound);
