@@ -257,6 +257,8 @@ struct Scratch {
     /// parts that the hits of equal parts reached, which bound how many of them can match (see
     /// [`QueryName::matchable_by_parts`]). Empty for other queries.
     equal_reached: Vec<u64>,
+    /// See `Probing::pending`.
+    pending: Vec<u64>,
 }
 
 /// What a query name's key hits say about one candidate name, for bounding its score.
@@ -649,6 +651,8 @@ struct Probing<'a> {
     touched_bits: &'a mut [u64],
     touched: &'a mut Vec<u32>,
     touched_rests: &'a mut Vec<NameRest>,
+    /// See [`Self::hit_bounded`].
+    pending: &'a mut Vec<u64>,
     /// The query parts whose typo probes pass over their large part groups, which they read through the
     /// groups' text keys (see `collect_bounds`).
     deferring: u64,
@@ -723,6 +727,16 @@ impl Probing<'_> {
         let signature = typo.map_or(PartSignature(0), |(p, _)| PartSignature::of(p));
         let index = self.index;
         for &(k, check) in probes {
+            // Entries of short runs wait in `pending` until a part group or the end of the admitted run, so that
+            // they are touched in one stream, each loading its name's state a few entries ahead
+            // ([`Self::touch_all`]): most short runs hold a few entries, too few to overlap their loads. They
+            // are touched before the group, in posting order: a name with a part in each must be touched by the
+            // entry that may add it before the group, which may only set bits, sets them.
+            let kind = match check {
+                Check::None => HitKind::Exact,
+                Check::Variant => HitKind::UnverifiedVariant,
+                _ => HitKind::Unverified,
+            };
             for_each_admitted_run(index.posting(k), signature, check, |run| {
                 let mut at = 0;
                 while at < run.len() {
@@ -745,14 +759,10 @@ impl Probing<'_> {
                     };
                     let Some((part, cap)) = group_by_part else {
                         self.entries_read += same.len();
-                        let kind = match check {
-                            Check::None => HitKind::Exact,
-                            Check::Variant => HitKind::UnverifiedVariant,
-                            _ => HitKind::Unverified,
-                        };
-                        self.touch_all(same, bits, kind, adds, reach, admission);
+                        self.pending.extend_from_slice(same);
                         continue;
                     };
+                    self.touch_pending(bits, kind, adds, reach, admission);
                     let mut g = 0;
                     while g < same.len() {
                         let first = self.index.entry_part_of(same[g]);
@@ -813,8 +823,27 @@ impl Probing<'_> {
                         }
                     }
                 }
+                self.touch_pending(bits, kind, adds, reach, admission);
             });
         }
+    }
+
+    /// Touches the entries waiting in `pending` (see [`Self::hit_bounded`]).
+    fn touch_pending(
+        &mut self,
+        bits: u64,
+        kind: HitKind,
+        adds: bool,
+        reach: Reach,
+        admission: Admission,
+    ) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let pending = std::mem::take(self.pending);
+        self.touch_all(&pending, bits, kind, adds, reach, admission);
+        *self.pending = pending;
+        self.pending.clear();
     }
 
     /// [`Self::touch`] for each of `entries`, loading the per-name state of an entry a few entries ahead: the
@@ -1391,6 +1420,7 @@ impl WatchlistIndex {
                 survivors,
                 to_compare,
                 equal_reached,
+                pending,
             } = &mut *scratch;
             if slot.len() < self.names.len() {
                 slot.resize(self.names.len(), 0);
@@ -1407,6 +1437,7 @@ impl WatchlistIndex {
                 touched_bits,
                 touched,
                 touched_rests,
+                pending,
                 deferring: 0,
                 entries_read: 0,
             };
