@@ -877,7 +877,9 @@ impl Probing<'_> {
     /// (a bit test in the small touched bitmap each), the slots of the touched ones are prefetched, and only
     /// then are those touched.
     fn touch_touched(&mut self, entries: &[u64], bits: u64, kind: HitKind, reach: Reach) {
-        const BATCH: usize = 256;
+        // The size of a long part group's chunk (`GROUP_CHUNK`), which most calls get: the batch is zeroed on
+        // every call, and a larger one cost more zeroing than it saved.
+        const BATCH: usize = 64;
         let mut found = [0u64; BATCH];
         for chunk in entries.chunks(BATCH) {
             let mut n = 0;
