@@ -1871,12 +1871,12 @@ impl WatchlistIndex {
                 touched_bits[name as usize >> 6] = 0;
                 let exact = hits[at][2];
                 let mask = first_mask(at, name);
-                let slot = &mut query_sides[query_side_slot(mask, exact)];
-                let side = match *slot {
+                let cached = &mut query_sides[query_side_slot(mask, exact)];
+                let side = match *cached {
                     Some((m, e, side)) if m == mask && e == exact => side,
                     _ => {
                         let side = query_side_of(mask, exact);
-                        *slot = Some((mask, exact, side));
+                        *cached = Some((mask, exact, side));
                         side
                     }
                 };
