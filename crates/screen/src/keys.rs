@@ -201,8 +201,7 @@ impl PartSignature {
                 if at < WHOLE - 1 && other_at == at && other_class == class {
                     return false;
                 }
-                let letters = (Self::fold13(self.0) ^ (other.0 & 0x1fff)).count_ones();
-                return Self::within_edits(self.length().abs_diff(other.length()), letters, 2);
+                return self.within_edits(other, Self::fold13(self.0), other.0 & 0x1fff, 2);
             }
             Check::TwoEdits => {
                 if (self.0 ^ other.0) & Self::ABJAD_BIT != 0 {
@@ -211,15 +210,28 @@ impl PartSignature {
                 2
             }
         };
-        let letters = ((self.0 ^ other.0) & ((1 << Self::LETTER_BITS) - 1)).count_ones();
-        Self::within_edits(self.length().abs_diff(other.length()), letters, edits)
+        let letters = (1 << Self::LETTER_BITS) - 1;
+        self.within_edits(other, self.0 & letters, other.0 & letters, edits)
     }
 
-    /// Whether two texts whose lengths differ by `length_difference` and whose letter sets differ in `letters`
-    /// letters can be `edits` edits apart: at least `length_difference` of the edits insert or delete (each
-    /// changes the letter set by at most one letter), the others substitute (at most two) or swap (none).
-    fn within_edits(length_difference: u32, letters: u32, edits: u32) -> bool {
-        length_difference <= edits && letters <= 2 * edits - length_difference
+    /// Whether the text of this signature (letter set `own`) and the text of `other` (letter set `theirs`,
+    /// both folded alike or both not) can be `edits` edits apart. Turning this text into the other takes `i`
+    /// insertions, `d` deletions and `s` substitutions (swaps change no letter) with `i - d` the difference of
+    /// the lengths: the letters only the other has are at most `i + s`, those only this one has at most
+    /// `d + s`. The fewest deletions the lengths allow leave the most room for both, so with `Δ` the length
+    /// difference and `e` the edits: the longer text's own letters are at most `e`, the shorter's `e - Δ`.
+    /// (Folding maps letters to fewer bits: a folded difference is never larger than the letters', so the
+    /// bound holds.)
+    fn within_edits(self, other: PartSignature, own: u32, theirs: u32, edits: u32) -> bool {
+        let only_own = (own & !theirs).count_ones();
+        let only_theirs = (theirs & !own).count_ones();
+        let (longer_only, shorter_only) = if other.length() >= self.length() {
+            (only_theirs, only_own)
+        } else {
+            (only_own, only_theirs)
+        };
+        let difference = self.length().abs_diff(other.length());
+        difference <= edits && longer_only <= edits && shorter_only <= edits - difference
     }
 }
 
@@ -426,4 +438,83 @@ pub(crate) fn adjacent_keys(name: &PreparedName, i: usize, out: &mut Vec<Key>) {
 /// Key of a document number (normalised: upper-case alphanumerics).
 pub(crate) fn document_key(normalized_number: &str) -> Key {
     key(b'D', normalized_number.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use interdict_names::{Lexicon, NameClass, part_similarity, prepare};
+    use proptest::prelude::*;
+
+    fn part(text: &str) -> Part {
+        let prepared = prepare(text, NameClass::Person, Lexicon::builtin());
+        prepared.parts.into_iter().next().expect("one part")
+    }
+
+    /// Whether some probe of `query` meets an index key of `candidate` under which the entry passes the
+    /// probe's check (in an admitted prefix range, and admitted by signature).
+    fn reached(query: &Part, candidate: &Part) -> bool {
+        let (mut probes, mut posted) = (Vec::new(), Vec::new());
+        part_probes(query, &mut probes);
+        part_keys(candidate, &mut posted);
+        let own = PartSignature::of(query);
+        probes.iter().any(|&(k, check)| {
+            posted.iter().any(|&(key, entry)| {
+                key == k
+                    && own
+                        .admitted_prefixes(check)
+                        .iter()
+                        .any(|&(from, to)| (from..=to).contains(&entry.prefix()))
+                    && own.admits(entry, check)
+            })
+        })
+    }
+
+    /// A word and the same word with up to three random edits (insert, delete, substitute, swap): most pairs
+    /// are within the scorer's typo distance, some just beyond it.
+    fn word_and_edit() -> impl Strategy<Value = (String, String)> {
+        let letters = "abdeghiklmnorstuyz";
+        let word = prop::collection::vec(prop::sample::select(letters.as_bytes().to_vec()), 3..11);
+        let edit = (
+            0u8..4,
+            any::<prop::sample::Index>(),
+            prop::sample::select(letters.as_bytes().to_vec()),
+        );
+        (word, prop::collection::vec(edit, 0..4)).prop_map(|(word, edits)| {
+            let mut edited = word.clone();
+            for (kind, at, letter) in edits {
+                let i = at.index(edited.len().max(1));
+                match kind {
+                    0 => edited.insert(i, letter),
+                    1 if edited.len() > 1 => {
+                        edited.remove(i);
+                    }
+                    2 if !edited.is_empty() => edited[i] = letter,
+                    3 if i + 1 < edited.len() => edited.swap(i, i + 1),
+                    _ => {}
+                }
+            }
+            (
+                String::from_utf8(word).unwrap(),
+                String::from_utf8(edited).unwrap(),
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// Every pair of parts the scorer finds similar shares a key whose check admits the pair, both ways
+        /// round: the signature checks drop only hits that cannot be typos.
+        #[test]
+        fn every_similar_pair_is_reached_and_admitted((a, b) in word_and_edit()) {
+            let (a, b) = (part(&a), part(&b));
+            if part_similarity(&a, &b).is_some() {
+                prop_assert!(reached(&a, &b), "{:?} does not reach {:?}", a.text, b.text);
+            }
+            if part_similarity(&b, &a).is_some() {
+                prop_assert!(reached(&b, &a), "{:?} does not reach {:?}", b.text, a.text);
+            }
+        }
+    }
 }
