@@ -262,11 +262,12 @@ pub fn part_similarity(a: &Part, b: &Part) -> Option<(f64, MatchMethod)> {
     let max_len = ta.len().max(tb.len());
     let skeletons_close = skeletons_close(&a.skeleton, &b.skeleton);
     let short_pair = typo_by_text(a) && typo_by_text(b);
-    if (skeletons_close || short_pair) && ta.len().min(tb.len()) >= 3 && max_len >= 4 {
+    let typo_edits = typo_edits(ta.len().min(tb.len()), max_len);
+    if (skeletons_close || short_pair) && typo_edits > 0 {
         match bounded_osa(ta, tb, 2) {
             Some(1) => offer(1.0 - 0.8 / max_len as f64, MatchMethod::Typo),
             Some(2)
-                if max_len >= 5
+                if typo_edits >= 2
                     && (skeletons_close
                         || (SHORT_TWO_EDIT_TYPOS
                             && short_pair
@@ -318,7 +319,20 @@ fn gendered_forms(fem: &str, masc: &str) -> bool {
 }
 
 /// Texts from this length on may differ by a consonant moved within the name (see [`skeletons_shifted`]).
-const LONG_TYPO_LEN: usize = 8;
+pub const LONG_TYPO_LEN: usize = 8;
+
+/// The most text edits (optimal string alignment) that [`part_similarity`] accepts as a typo between texts of
+/// these lengths in bytes: none when the shorter has fewer than three or the longer fewer than four, one when
+/// the longer has four, two from five on.
+pub fn typo_edits(shorter: usize, longer: usize) -> u32 {
+    if shorter < 3 || longer < 4 {
+        0
+    } else if longer < 5 {
+        1
+    } else {
+        2
+    }
+}
 
 /// Whether two skeletons of the same length (five classes or more) become equal when one class is deleted from
 /// each: a consonant dropped in one place and added in another, as when a letter is typed in the wrong place. The

@@ -176,7 +176,7 @@ impl PartSignature {
     /// the deletions are at the same place (a substitution), one side deleted nothing (an insertion), or they
     /// are neighbours removing the same byte (a transposition).
     pub fn admits(self, other: PartSignature, check: Check) -> bool {
-        let edits = match check {
+        match check {
             Check::None | Check::Variant => return true,
             Check::OneEdit { at, deleted } => {
                 let other_at = (other.0 & 31) as u8;
@@ -201,28 +201,45 @@ impl PartSignature {
                 if at < WHOLE - 1 && other_at == at && other_class == class {
                     return false;
                 }
-                return self.within_edits(other, Self::fold13(self.0), other.0 & 0x1fff, 2);
+                // Skeletons a substitution apart also make the key that deletes at the substituted place, and
+                // skeletons a swap apart the key that deletes the swapped class: the entry is reached there.
+                // Deletions further apart make the same key only for a consonant moved within a long name
+                // (`skeletons_shifted`).
+                if at < WHOLE - 1
+                    && other_at < WHOLE - 1
+                    && at.abs_diff(other_at) >= 2
+                    && (self.length().max(other.length()) as usize) < interdict_names::LONG_TYPO_LEN
+                {
+                    return false;
+                }
+                return self.within_typo(other, Self::fold13(self.0), other.0 & 0x1fff);
             }
             Check::TwoEdits => {
                 if (self.0 ^ other.0) & Self::ABJAD_BIT != 0 {
                     return true;
                 }
-                2
             }
         };
         let letters = (1 << Self::LETTER_BITS) - 1;
-        self.within_edits(other, self.0 & letters, other.0 & letters, edits)
+        self.within_typo(other, self.0 & letters, other.0 & letters)
     }
 
     /// Whether the text of this signature (letter set `own`) and the text of `other` (letter set `theirs`,
-    /// both folded alike or both not) can be `edits` edits apart. Turning this text into the other takes `i`
+    /// both folded alike or both not) can be a typo of each other: at most as many edits apart as
+    /// [`interdict_names::typo_edits`] allows for their lengths. Turning this text into the other takes `i`
     /// insertions, `d` deletions and `s` substitutions (swaps change no letter) with `i - d` the difference of
     /// the lengths: the letters only the other has are at most `i + s`, those only this one has at most
     /// `d + s`. The fewest deletions the lengths allow leave the most room for both, so with `Δ` the length
     /// difference and `e` the edits: the longer text's own letters are at most `e`, the shorter's `e - Δ`.
     /// (Folding maps letters to fewer bits: a folded difference is never larger than the letters', so the
-    /// bound holds.)
-    fn within_edits(self, other: PartSignature, own: u32, theirs: u32, edits: u32) -> bool {
+    /// bound holds. Lengths from 31 on read as 31, which only allows more.)
+    fn within_typo(self, other: PartSignature, own: u32, theirs: u32) -> bool {
+        let (shorter, longer) = if other.length() >= self.length() {
+            (self.length(), other.length())
+        } else {
+            (other.length(), self.length())
+        };
+        let edits = interdict_names::typo_edits(shorter as usize, longer as usize);
         let only_own = (own & !theirs).count_ones();
         let only_theirs = (theirs & !own).count_ones();
         let (longer_only, shorter_only) = if other.length() >= self.length() {
@@ -230,7 +247,7 @@ impl PartSignature {
         } else {
             (only_own, only_theirs)
         };
-        let difference = self.length().abs_diff(other.length());
+        let difference = longer - shorter;
         difference <= edits && longer_only <= edits && shorter_only <= edits - difference
     }
 }
