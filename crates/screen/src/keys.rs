@@ -201,16 +201,20 @@ impl PartSignature {
                 if at < WHOLE - 1 && other_at == at && other_class == class {
                     return false;
                 }
-                // Skeletons a substitution apart also make the key that deletes at the substituted place, and
-                // skeletons a swap apart the key that deletes the swapped class: the entry is reached there.
-                // Deletions further apart make the same key only for a consonant moved within a long name
-                // (`skeletons_shifted`).
+                // Two skeletons that delete a class each into the same key are a substitution apart when they
+                // deleted at the same place, and a swap apart when they deleted the same class at neighbouring
+                // places. Otherwise they are two edits apart, which the scorer accepts only as a consonant moved
+                // within a long name (`skeletons_shifted`): below that length the entry is dropped, since any
+                // skeletons a substitution or a swap apart also make the keys of those two cases.
                 if at < WHOLE - 1
                     && other_at < WHOLE - 1
-                    && at.abs_diff(other_at) >= 2
                     && (self.length().max(other.length()) as usize) < interdict_names::LONG_TYPO_LEN
                 {
-                    return false;
+                    let substitution = at == other_at;
+                    let swap = at.abs_diff(other_at) == 1 && class == other_class;
+                    if !substitution && !swap {
+                        return false;
+                    }
                 }
                 return self.within_typo(other, Self::fold13(self.0), other.0 & 0x1fff);
             }
