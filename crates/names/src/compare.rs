@@ -321,6 +321,9 @@ fn gendered_forms(fem: &str, masc: &str) -> bool {
 /// Texts from this length on may differ by a consonant moved within the name (see [`skeletons_shifted`]).
 pub const LONG_TYPO_LEN: usize = 8;
 
+/// Skeletons of at least this many classes may differ by a consonant moved (see [`skeletons_shifted`]).
+pub const SHIFTED_MIN_CLASSES: usize = 5;
+
 /// The most text edits (optimal string alignment) that [`part_similarity`] accepts as a typo between texts of
 /// these lengths in bytes: none when the shorter has fewer than three or the longer fewer than four, one when
 /// the longer has four, two from five on.
@@ -339,7 +342,7 @@ pub fn typo_edits(shorter: usize, longer: usize) -> u32 {
 /// screening index finds such pairs through the one-deletion variants it keeps of skeletons of four or more.
 pub fn skeletons_shifted(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
-    if n != b.len() || n < 5 || a == b {
+    if n != b.len() || n < SHIFTED_MIN_CLASSES || a == b {
         return false;
     }
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();

@@ -31,9 +31,9 @@ mod translit;
 
 pub use compare::{
     AlignedParts, Alignment, DefaultWeights, LONG_TYPO_LEN, MatchMethod, NameExplanation,
-    PartWeights, SHORT_TWO_EDIT_TYPOS, ScoreParams, align, merged_similarity, part_similarity,
-    part_weights, round3, skeletons_close, skeletons_shifted, typo_by_text, typo_edits,
-    typo_text_deletions, typo_text_variants,
+    PartWeights, SHIFTED_MIN_CLASSES, SHORT_TWO_EDIT_TYPOS, ScoreParams, align, merged_similarity,
+    part_similarity, part_weights, round3, skeletons_close, skeletons_shifted, typo_by_text,
+    typo_edits, typo_text_deletions, typo_text_variants,
 };
 pub use distance::{bounded_osa, jaro_winkler, within_one_edit, within_one_edit_or_swap};
 pub use lexicon::{GroupId, Lexicon};

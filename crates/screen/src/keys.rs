@@ -50,7 +50,9 @@ pub(crate) enum Check {
     /// As `TwoEdits`, against `D` entries ([`PartSignature::skeleton_deletion`]); the probe is the query
     /// skeleton with the class `class` removed at `at` ([`WHOLE`]: the whole skeleton). An entry that removed
     /// the same class at the same place has the query's own skeleton: the `S` key already reaches it.
-    SkeletonDeletion { at: u8, class: u8 },
+    /// `shifts`: the query skeleton is long enough for a consonant moved within it
+    /// (`interdict_names::skeletons_shifted`).
+    SkeletonDeletion { at: u8, class: u8, shifts: bool },
 }
 
 /// The position of a deletion standing for "no byte removed".
@@ -73,7 +75,7 @@ impl Check {
                 Some((v, v))
             }
             // Positions from 30 on share one value, so only lower ones identify the skeleton.
-            Check::SkeletonDeletion { at, class } if at < WHOLE - 1 => {
+            Check::SkeletonDeletion { at, class, .. } if at < WHOLE - 1 => {
                 let v = (at as u32) << 21 | (class as u32) << 13;
                 Some((v, v | 0x1fff))
             }
@@ -191,7 +193,7 @@ impl PartSignature {
                         || at == other_at
                         || (at.abs_diff(other_at) == 1 && deleted == other_deleted));
             }
-            Check::SkeletonDeletion { at, class } => {
+            Check::SkeletonDeletion { at, class, shifts } => {
                 if (self.0 ^ other.0) & Self::ABJAD_BIT != 0 {
                     return true;
                 }
@@ -204,12 +206,11 @@ impl PartSignature {
                 // Two skeletons that delete a class each into the same key are a substitution apart when they
                 // deleted at the same place, and a swap apart when they deleted the same class at neighbouring
                 // places. Otherwise they are two edits apart, which the scorer accepts only as a consonant moved
-                // within a long name (`skeletons_shifted`): below that length the entry is dropped, since any
-                // skeletons a substitution or a swap apart also make the keys of those two cases.
-                if at < WHOLE - 1
-                    && other_at < WHOLE - 1
-                    && (self.length().max(other.length()) as usize) < interdict_names::LONG_TYPO_LEN
-                {
+                // within a long name and skeleton (`skeletons_shifted`): short of that the entry is dropped,
+                // since any skeletons a substitution or a swap apart also make the keys of those two cases.
+                let long =
+                    self.length().max(other.length()) as usize >= interdict_names::LONG_TYPO_LEN;
+                if at < WHOLE - 1 && other_at < WHOLE - 1 && !(shifts && long) {
                     let substitution = at == other_at;
                     let swap = at.abs_diff(other_at) == 1 && class == other_class;
                     if !substitution && !swap {
@@ -284,12 +285,14 @@ fn skeleton_probes(skeleton: &str, out: &mut Vec<(Key, Check)>) {
         let whole = Check::SkeletonDeletion {
             at: WHOLE,
             class: 0,
+            shifts: false,
         };
         out.push((key(b'D', b), whole));
     }
+    let shifts = b.len() >= interdict_names::SHIFTED_MIN_CLASSES;
     for_each_deletion(b, 4, |at, class, d| {
         out.push((key(b'S', d), Check::TwoEdits));
-        out.push((key(b'D', d), Check::SkeletonDeletion { at, class }));
+        out.push((key(b'D', d), Check::SkeletonDeletion { at, class, shifts }));
     });
 }
 
