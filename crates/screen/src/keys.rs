@@ -55,6 +55,35 @@ pub(crate) enum Check {
     SkeletonDeletion { at: u8, class: u8, shifts: bool },
 }
 
+/// The bit of each letter `a`..`z` among a `D` entry's 13 letter bits ([`PartSignature::skeleton_deletion`]): the
+/// vowels and `y` have one each, the consonants share the other seven. Two parts under one `D` key have the same
+/// consonant classes but one, so their vowels tell them apart more than their consonants do.
+const D_LETTER_BIT: [u8; 26] = [
+    0, 6, 7, 8, 1, 9, 10, 11, 2, 12, 6, 7, 8, 9, 3, 10, 11, 12, 6, 7, 4, 8, 9, 10, 5, 11,
+];
+
+/// [`D_LETTER_BIT`] as four tables of seven letters each: the 13 bits of a letter set are four lookups.
+static D_LETTER_FOLD: [[u32; 128]; 4] = {
+    let mut tables = [[0u32; 128]; 4];
+    let mut chunk = 0;
+    while chunk < 4 {
+        let mut set = 0;
+        while set < 128 {
+            let mut bit = 0;
+            while bit < 7 {
+                let letter = chunk * 7 + bit;
+                if set >> bit & 1 != 0 && letter < 26 {
+                    tables[chunk][set] |= 1 << D_LETTER_BIT[letter];
+                }
+                bit += 1;
+            }
+            set += 1;
+        }
+        chunk += 1;
+    }
+    tables
+};
+
 /// The position of a deletion standing for "no byte removed".
 pub(crate) const WHOLE: u8 = 31;
 
@@ -120,10 +149,14 @@ impl PartSignature {
         PartSignature(prefix | (at as u32) << 21 | (class as u32) << 13 | Self::fold13(whole))
     }
 
-    /// The letter bits folded onto 13 (collisions only shrink set differences, so bounds still hold).
+    /// The letter bits folded onto 13 ([`D_LETTER_BIT`]; collisions only shrink set differences, so bounds still
+    /// hold).
     fn fold13(signature: u32) -> u32 {
         let letters = signature & ((1 << Self::LETTER_BITS) - 1);
-        (letters & 0x1fff) | (letters >> 13)
+        D_LETTER_FOLD[0][(letters & 0x7f) as usize]
+            | D_LETTER_FOLD[1][(letters >> 7 & 0x7f) as usize]
+            | D_LETTER_FOLD[2][(letters >> 14 & 0x7f) as usize]
+            | D_LETTER_FOLD[3][(letters >> 21 & 0x7f) as usize]
     }
 
     pub fn of(part: &Part) -> Self {
