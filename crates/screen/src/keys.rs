@@ -55,34 +55,11 @@ pub(crate) enum Check {
     SkeletonDeletion { at: u8, class: u8, shifts: bool },
 }
 
-/// The bit of each letter `a`..`z` among a `D` entry's 13 letter bits ([`PartSignature::skeleton_deletion`]): the
-/// vowels and `y` have one each, the consonants share the other seven. Two parts under one `D` key have the same
-/// consonant classes but one, so their vowels tell them apart more than their consonants do.
-const D_LETTER_BIT: [u8; 26] = [
-    0, 6, 7, 8, 1, 9, 10, 11, 2, 12, 6, 7, 8, 9, 3, 10, 11, 12, 6, 7, 4, 8, 9, 10, 5, 11,
+/// The bit of each letter `a`..`z` in a signature's letter set: the vowels and `y` first, then the consonants in
+/// alphabetical order, so that [`PartSignature::fold13`] keeps a bit per vowel with a few shifts.
+const LETTER_BIT: [u8; 26] = [
+    0, 6, 7, 8, 1, 9, 10, 11, 2, 12, 13, 14, 15, 16, 3, 17, 18, 19, 20, 21, 4, 22, 23, 24, 5, 25,
 ];
-
-/// [`D_LETTER_BIT`] as four tables of seven letters each: the 13 bits of a letter set are four lookups.
-static D_LETTER_FOLD: [[u32; 128]; 4] = {
-    let mut tables = [[0u32; 128]; 4];
-    let mut chunk = 0;
-    while chunk < 4 {
-        let mut set = 0;
-        while set < 128 {
-            let mut bit = 0;
-            while bit < 7 {
-                let letter = chunk * 7 + bit;
-                if set >> bit & 1 != 0 && letter < 26 {
-                    tables[chunk][set] |= 1 << D_LETTER_BIT[letter];
-                }
-                bit += 1;
-            }
-            set += 1;
-        }
-        chunk += 1;
-    }
-    tables
-};
 
 /// The position of a deletion standing for "no byte removed".
 pub(crate) const WHOLE: u8 = 31;
@@ -149,20 +126,20 @@ impl PartSignature {
         PartSignature(prefix | (at as u32) << 21 | (class as u32) << 13 | Self::fold13(whole))
     }
 
-    /// The letter bits folded onto 13 ([`D_LETTER_BIT`]; collisions only shrink set differences, so bounds still
-    /// hold).
+    /// The letter bits folded onto 13: the vowels and `y` keep a bit each, the twenty consonants share seven
+    /// ([`LETTER_BIT`]). Two parts under one `D` key have the same consonant classes but one, so their vowels
+    /// tell them apart more than their consonants do. (Collisions only shrink set differences, so bounds still
+    /// hold.)
     fn fold13(signature: u32) -> u32 {
         let letters = signature & ((1 << Self::LETTER_BITS) - 1);
-        D_LETTER_FOLD[0][(letters & 0x7f) as usize]
-            | D_LETTER_FOLD[1][(letters >> 7 & 0x7f) as usize]
-            | D_LETTER_FOLD[2][(letters >> 14 & 0x7f) as usize]
-            | D_LETTER_FOLD[3][(letters >> 21 & 0x7f) as usize]
+        let consonants = (letters >> 6 | letters >> 13 | letters >> 20) & 0x7f;
+        (letters & 0x3f) | consonants << 6
     }
 
     pub fn of(part: &Part) -> Self {
         // Bytes outside a-z share the letter bits: collisions only shrink the set difference, so the bound holds.
         let letters = part.text.bytes().fold(0u32, |m, b| {
-            m | 1 << (b.wrapping_sub(b'a') as u32 % Self::LETTER_BITS)
+            m | 1 << LETTER_BIT[(b.wrapping_sub(b'a') as u32 % Self::LETTER_BITS) as usize]
         });
         let length = part.text.len().min(31) as u32;
         let abjad = if part.abjad { Self::ABJAD_BIT } else { 0 };
