@@ -416,6 +416,10 @@ pub fn skeletons_close(a: &str, b: &str) -> bool {
     a.len().max(b.len()) >= 4 && within_one_edit_or_swap(a.as_bytes(), b.as_bytes())
 }
 
+/// Similarity of a part written as one and two parts written apart whose joined skeletons (three classes or
+/// more) are equal but whose texts are not (see [`merged_similarity`]).
+pub const MERGED_SKELETON_SIMILARITY: f64 = 0.88;
+
 /// Similarity of a part written as one against two adjacent parts `i, i+1` written apart (the alignment's
 /// `Merged` edges).
 pub fn merged_similarity(joined: &Part, apart: &PreparedName, i: usize) -> Option<f64> {
@@ -430,7 +434,8 @@ pub fn merged_similarity(joined: &Part, apart: &PreparedName, i: usize) -> Optio
     if joined.text == *concat {
         return Some(0.95);
     }
-    (*concat_skeleton == joined.skeleton && concat_skeleton.len() >= 3).then_some(0.88)
+    (*concat_skeleton == joined.skeleton && concat_skeleton.len() >= 3)
+        .then_some(MERGED_SKELETON_SIMILARITY)
 }
 
 /// Aligns `query` to `candidate` and scores the alignment. `q_weights` and `c_weights` give each part's weight

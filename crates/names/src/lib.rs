@@ -30,10 +30,10 @@ mod skeleton;
 mod translit;
 
 pub use compare::{
-    AlignedParts, Alignment, DefaultWeights, LONG_TYPO_LEN, MatchMethod, NameExplanation,
-    PartWeights, SHIFTED_MIN_CLASSES, SHORT_TWO_EDIT_TYPOS, ScoreParams, align, merged_similarity,
-    part_similarity, part_weights, round3, skeletons_close, skeletons_shifted, typo_by_text,
-    typo_edits, typo_text_deletions, typo_text_variants,
+    AlignedParts, Alignment, DefaultWeights, LONG_TYPO_LEN, MERGED_SKELETON_SIMILARITY,
+    MatchMethod, NameExplanation, PartWeights, SHIFTED_MIN_CLASSES, SHORT_TWO_EDIT_TYPOS,
+    ScoreParams, align, merged_similarity, part_similarity, part_weights, round3, skeletons_close,
+    skeletons_shifted, typo_by_text, typo_edits, typo_text_deletions, typo_text_variants,
 };
 pub use distance::{bounded_osa, jaro_winkler, within_one_edit, within_one_edit_or_swap};
 pub use lexicon::{GroupId, Lexicon};

@@ -41,6 +41,10 @@ pub(crate) enum Check {
     /// Every hit counts, and the parts are at most variants of each other (same lexicon group, same skeleton):
     /// their similarity is below 1.0 unless their texts are equal, which the `T` key says.
     Variant,
+    /// Every hit counts, at a known similarity below 1.0: a joined skeleton (`N` key), which
+    /// `interdict_names::merged_similarity` scores [`interdict_names::MERGED_SKELETON_SIMILARITY`] unless the
+    /// joined texts are equal, which the `M` key says.
+    Capped,
     /// The parts must be at most one text edit apart (`E` family): the probe is the query text with the byte
     /// `deleted` removed at `at` ([`WHOLE`] when nothing is removed); see [`PartSignature::admits`].
     OneEdit { at: u8, deleted: u8 },
@@ -67,7 +71,7 @@ pub(crate) const WHOLE: u8 = 31;
 impl Check {
     /// Whether every entry under the probed key counts (no signature check).
     pub fn admits_all(self) -> bool {
-        matches!(self, Check::None | Check::Variant)
+        matches!(self, Check::None | Check::Variant | Check::Capped)
     }
 
     /// The entries this check rejects as a block: within each signature prefix, the entries whose low 26
@@ -92,7 +96,7 @@ impl Check {
     /// Order of leniency (for keeping the most lenient of duplicate probes).
     pub fn rank(self) -> u8 {
         match self {
-            Check::None | Check::Variant => 0,
+            Check::None | Check::Variant | Check::Capped => 0,
             Check::TwoEdits => 1,
             Check::SkeletonDeletion { .. } => 2,
             Check::OneEdit { .. } => 3,
@@ -167,7 +171,7 @@ impl PartSignature {
             )
         };
         match check {
-            Check::None | Check::Variant => smallvec![(0, 63)],
+            Check::None | Check::Variant | Check::Capped => smallvec![(0, 63)],
             Check::OneEdit { .. } => smallvec![around(false, 1), around(true, 1)],
             Check::TwoEdits | Check::SkeletonDeletion { .. } => {
                 smallvec![
@@ -189,7 +193,7 @@ impl PartSignature {
     /// are neighbours removing the same byte (a transposition).
     pub fn admits(self, other: PartSignature, check: Check) -> bool {
         match check {
-            Check::None | Check::Variant => return true,
+            Check::None | Check::Variant | Check::Capped => return true,
             Check::OneEdit { at, deleted } => {
                 let other_at = (other.0 & 31) as u8;
                 let other_deleted = ((other.0 >> 5) & 0xff) as u8;
@@ -445,14 +449,15 @@ pub(crate) fn indexed_adjacent_keys(name: &PreparedName, i: usize, out: &mut Vec
     }
 }
 
-/// Query side: the keys under which a candidate's two adjacent parts equal to this one part are posted.
-pub(crate) fn merge_probe_keys(part: &Part, out: &mut Vec<Key>) {
+/// Query side: the keys under which a candidate's two adjacent parts equal to this one part are posted, with
+/// their checks: the joined text may match exactly, the joined skeleton alone at a capped similarity.
+pub(crate) fn merge_probe_keys(part: &Part, out: &mut Vec<(Key, Check)>) {
     if part.role != PartRole::Word {
         return;
     }
-    out.push(key(b'M', part.text.as_bytes()));
+    out.push((key(b'M', part.text.as_bytes()), Check::None));
     if part.skeleton.len() >= 3 {
-        out.push(key(b'N', part.skeleton.as_bytes()));
+        out.push((key(b'N', part.skeleton.as_bytes()), Check::Capped));
     }
 }
 

@@ -121,7 +121,8 @@ struct QueryName {
     /// Bits of the parts (below `MAX_PARTS`) that can conflict.
     conflicting_bits: u64,
     /// Per part, the highest similarity it can have with a candidate part it shares only keys of the typo
-    /// families with (see [`typo_cap`]).
+    /// families with (see [`typo_cap`]); it also bounds a hit through joined parts' skeletons when it is at
+    /// least `MERGED_SKELETON_SIMILARITY` (see `Probing::merge_hits`).
     typo_caps: SmallVec<[f64; 8]>,
     /// Bits of each set of two or more equal weighted parts ("Marek Marek"), which share every key: see
     /// [`QueryName::matchable`].
@@ -661,10 +662,16 @@ struct Probing<'a> {
 
 impl Probing<'_> {
     /// Hits of a query part written as one word on candidates' two adjacent parts joined.
-    fn merge_hits(&mut self, i: usize, part: &interdict_names::Part, adds: bool) {
-        let mut ks = Vec::with_capacity(2);
-        keys::merge_probe_keys(part, &mut ks);
-        let probes: Probes = ks.into_iter().map(|k| (k, Check::None)).collect();
+    /// A joined-skeleton hit counts as capped ([`HitKind::Capped`]) when the part's typo cap bounds its
+    /// similarity, else as exact.
+    fn merge_hits(&mut self, i: usize, part: &interdict_names::Part, typo_cap: f64, adds: bool) {
+        let mut probes: Probes = Vec::with_capacity(2);
+        keys::merge_probe_keys(part, &mut probes);
+        for (_, check) in &mut probes {
+            if *check == Check::Capped && typo_cap < interdict_names::MERGED_SKELETON_SIMILARITY {
+                *check = Check::None;
+            }
+        }
         self.hit(&probes, None, (1 << i) | MERGED_BIT, adds, Reach::Joined);
     }
 
@@ -735,6 +742,7 @@ impl Probing<'_> {
             let kind = match check {
                 Check::None => HitKind::Exact,
                 Check::Variant => HitKind::UnverifiedVariant,
+                Check::Capped => HitKind::Capped,
                 _ => HitKind::Unverified,
             };
             for_each_admitted_run(index.posting(k), signature, check, |run| {
@@ -1609,7 +1617,7 @@ impl WatchlistIndex {
             // query part with at most one of its parts, which bounding names reached through pair keys needs.
             // They come first, so that a name pass 1 has not touched has no hit through joined parts.
             for i in query_parts.clone().filter(weighted) {
-                probing.merge_hits(i, &parts[i], true);
+                probing.merge_hits(i, &parts[i], qn.typo_caps[i], true);
             }
             let adjacent_pairs = qn.prepared.adjacent.len().min(MAX_PARTS - 1);
             let pair_adds = |i: usize| adds(&i) || adds(&(i + 1));
