@@ -169,10 +169,7 @@ pub(crate) struct BirthYears {
 impl BirthYears {
     /// The span of `entity`'s dates of birth; none (first after last) without dates or with years beyond `i16`.
     pub fn of(entity: &Entity) -> Self {
-        let none = BirthYears {
-            first: i16::MAX,
-            last: i16::MIN,
-        };
+        let none = BirthYears::default();
         let ranges = entity.birth_dates.iter().map(DateOfBirth::year_range);
         let (Some(first), Some(last)) = (
             ranges.clone().map(|(lo, _)| lo).min(),
@@ -186,16 +183,43 @@ impl BirthYears {
         }
     }
 
-    /// Whether every date of birth of `query` is at least two years from every one of the entity's, so that
-    /// comparing them finds a contradiction ([`DOB_CONTRADICTION`]) whatever the months and days.
-    pub fn contradicted_by(self, query: &Entity) -> bool {
+    /// Whether every date of birth of the query (`query`: its year ranges) is at least two years from every one
+    /// of the entity's, so that comparing them finds a contradiction ([`DOB_CONTRADICTION`]) whatever the
+    /// months and days.
+    pub fn contradicted_by(self, query: &QueryBirthYears) -> bool {
         let (first, last) = (i32::from(self.first), i32::from(self.last));
         first <= last
-            && !query.birth_dates.is_empty()
-            && query.birth_dates.iter().all(|q| {
-                let (lo, hi) = q.year_range();
-                hi + 2 <= first || last + 2 <= lo
-            })
+            && !query.0.is_empty()
+            && query
+                .0
+                .iter()
+                .all(|&(lo, hi)| hi + 2 <= first || last + 2 <= lo)
+    }
+}
+
+impl Default for BirthYears {
+    /// No dates of birth.
+    fn default() -> Self {
+        BirthYears {
+            first: i16::MAX,
+            last: i16::MIN,
+        }
+    }
+}
+
+/// The year ranges of a query's dates of birth, worked out once per query for the many
+/// [`BirthYears::contradicted_by`] checks.
+pub(crate) struct QueryBirthYears(SmallVec<[(i32, i32); 2]>);
+
+impl QueryBirthYears {
+    pub fn of(query: &Entity) -> Self {
+        QueryBirthYears(
+            query
+                .birth_dates
+                .iter()
+                .map(DateOfBirth::year_range)
+                .collect(),
+        )
     }
 }
 
@@ -412,7 +436,7 @@ mod tests {
         ];
         for (q, c, want) in table {
             let (query, candidate) = (with(q), with(c));
-            let got = BirthYears::of(&candidate).contradicted_by(&query);
+            let got = BirthYears::of(&candidate).contradicted_by(&QueryBirthYears::of(&query));
             assert_eq!(
                 got, want,
                 "{:?} {:?}",

@@ -385,12 +385,18 @@ pub(crate) struct NameSummary {
     pub conflicting: f64,
     /// Bits of the parts (below index 63) that can conflict.
     pub conflicting_parts: u64,
+    /// The years the entity's dates of birth span (in the room the fields above leave): bounding leaves out
+    /// names whose dates contradict the query's and whose bound cannot make up for that without another read.
+    pub birth_years: BirthYears,
 }
+
+// The birth years fill padding: a summary stays 48 bytes.
+const _: () = assert!(std::mem::size_of::<NameSummary>() == 48);
 
 impl NameSummary {
     /// `weights`: the name's part weights, at most [`OVERFLOW_PART`] of them (names are aligned on their
     /// first 63 parts).
-    fn of(name: &IndexedName, weights: &[f64], weights_at: usize) -> Self {
+    fn of(name: &IndexedName, weights: &[f64], weights_at: usize, birth_years: BirthYears) -> Self {
         let parts = &name.prepared.parts[..weights.len()];
         let conflicting = parts
             .iter()
@@ -412,6 +418,7 @@ impl NameSummary {
             total: weights.iter().sum(),
             conflicting,
             conflicting_parts,
+            birth_years,
         }
     }
 }
@@ -731,7 +738,12 @@ impl WatchlistIndexBuilder {
         let mut summaries = Vec::with_capacity(names.len());
         let mut bound_weights = Vec::new();
         for (n, w) in names.iter().zip(&weighted) {
-            summaries.push(NameSummary::of(n, w, bound_weights.len()));
+            summaries.push(NameSummary::of(
+                n,
+                w,
+                bound_weights.len(),
+                index.birth_years[n.entity as usize],
+            ));
             bound_weights.extend_from_slice(w);
             let mut descending = w.clone();
             descending.sort_by(|a, b| b.total_cmp(a));

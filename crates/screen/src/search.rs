@@ -1,7 +1,7 @@
 //! Screening one query entity against the index: candidate retrieval with score upper bounds, exact scoring of
 //! the candidates that can still make the result list, evidence, explanations.
 
-use crate::evidence::{self, DOCUMENT_MATCH_SCORE, Evidence};
+use crate::evidence::{self, BirthYears, DOCUMENT_MATCH_SCORE, Evidence, QueryBirthYears};
 use crate::hints::{prefer_huge_pages, prefetch, prefetch_slice};
 use crate::index::{
     GROUP_CHUNK, NameRest, NameSummary, PairRest, PartGroup, WatchlistIndex, entry_name,
@@ -47,6 +47,25 @@ impl PartialEq for Candidate {
 
 impl Eq for Candidate {}
 
+/// Candidates whose dates of birth certainly contradict the query's: with a name bound that cannot make up for
+/// that, they are left out of the result list without reading the entity.
+struct BirthCut<'q> {
+    query: &'q QueryBirthYears,
+    /// The most evidence can add with a date of birth contradicted (see
+    /// `evidence::max_effect_with_contradicted_birth_date`).
+    contradicted_effect: f64,
+    cutoff: f64,
+}
+
+impl BirthCut<'_> {
+    /// Whether a candidate with `name_bound` and dates of birth spanning `years` cannot reach `floor` (a
+    /// candidate holding one of the query's documents is the caller's to keep).
+    fn rules_out(&self, name_bound: f64, floor: f64, years: BirthYears) -> bool {
+        (name_bound + self.contradicted_effect).max(0.0) < floor
+            && years.contradicted_by(self.query)
+    }
+}
+
 /// Result-list options, with the defaults of the `interdict screen` contract.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ScreenOptions {
@@ -88,8 +107,9 @@ pub struct SearchStats {
     pub entries_read: usize,
     /// Indexed names that shared a retrieval key with a query name.
     pub names_touched: usize,
-    /// Candidate names: names whose score bound (plus the most evidence can add) reached the cutoff, and
-    /// entities holding a matching document number (an entity counts once per such name).
+    /// Candidate names: names whose score bound (plus the most evidence can add) reached the cutoff and whose
+    /// entity's dates of birth do not rule them out, and entities holding a matching document number (an entity
+    /// counts once per such name).
     pub candidates: usize,
     /// Entities whose names were aligned and scored exactly.
     pub entities_scored: usize,
@@ -1209,11 +1229,17 @@ impl WatchlistIndex {
         let query_names = self.prepare_query(query);
         let bonus = evidence::max_bonus(query);
         let mut stats = SearchStats::default();
+        let query_years = QueryBirthYears::of(query);
+        let birth = BirthCut {
+            query: &query_years,
+            contradicted_effect: evidence::max_effect_with_contradicted_birth_date(query),
+            cutoff: options.cutoff,
+        };
         // Upper bounds of the name score of candidate entities, one per name that reaches the cutoff (an entity
         // may appear more than once; its best bound comes out of the heap first).
         let mut bounds: Vec<Candidate> = Vec::new();
         for qn in &query_names {
-            self.collect_bounds(qn, options.cutoff - bonus, &mut bounds, &mut stats);
+            self.collect_bounds(qn, options.cutoff - bonus, &birth, &mut bounds, &mut stats);
         }
         // Document numbers: a matching number makes a candidate regardless of its name.
         let mut documented: SmallVec<[u32; 2]> = SmallVec::new();
@@ -1229,8 +1255,6 @@ impl WatchlistIndex {
                 }
             }
         }
-        // With a date of birth contradicted, evidence adds at most this (see `BirthYears`).
-        let contradicted_effect = evidence::max_effect_with_contradicted_birth_date(query);
         stats.candidates = bounds.len();
         // Best bound first (at equal bound, the lower entity id). A heap, not a sort: scoring usually stops after
         // a few of them, and common names make thousands.
@@ -1254,9 +1278,9 @@ impl WatchlistIndex {
                 continue;
             }
             // A candidate whose dates of birth certainly contradict the query's, and whose name cannot make up
-            // for that, is passed over without reading the entity (a cache miss in a large list).
-            if (name_bound + contradicted_effect).max(0.0) < floor
-                && self.birth_years[e as usize].contradicted_by(query)
+            // for that, is passed over without reading the entity (a cache miss in a large list). (Bounding
+            // left out those that cannot reach the cutoff; the floor may have risen since.)
+            if birth.rules_out(name_bound, floor, self.birth_years[e as usize])
                 && !documented.contains(&e)
             {
                 continue;
@@ -1411,11 +1435,13 @@ impl WatchlistIndex {
     }
 
     /// For every candidate name sharing a key with `qn`, bounds its name score by the share of query weight
-    /// whose parts have a key in common with it, and keeps the best bound per entity.
+    /// whose parts have a key in common with it, and keeps the best bound per entity (unless `birth` rules
+    /// the name out).
     fn collect_bounds(
         &self,
         qn: &QueryName,
         min_bound: f64,
+        birth: &BirthCut,
         bounds: &mut Vec<Candidate>,
         stats: &mut SearchStats,
     ) {
@@ -1902,8 +1928,15 @@ impl WatchlistIndex {
                 name_score_bound(h, qn, summary, self.name_bound_weights(summary), &params)
                     * summary.kind_weight
             };
-            let keep = |bounds: &mut Vec<Candidate>, entity: u32, bound: f64| {
-                bounds.push(Candidate { bound, entity });
+            // An entity holding one of the query's documents is a candidate through that (see `screen_with_stats`),
+            // whatever `birth` says of its names.
+            let keep = |bounds: &mut Vec<Candidate>, summary: &NameSummary, bound: f64| {
+                if !birth.rules_out(bound, birth.cutoff, summary.birth_years) {
+                    bounds.push(Candidate {
+                        bound,
+                        entity: summary.entity,
+                    });
+                }
             };
             // The second round keeps the names whose bound is final and passes those it must compare part by part
             // (typo hits not yet compared, equal query parts) to the third.
@@ -1926,7 +1959,7 @@ impl WatchlistIndex {
                     continue;
                 }
                 if unverified == 0 && qn.equal_parts.is_empty() {
-                    keep(bounds, summary.entity, bound);
+                    keep(bounds, summary, bound);
                 } else {
                     to_compare.push((at as u32, bound));
                 }
@@ -1983,7 +2016,7 @@ impl WatchlistIndex {
                     bound = full_bound(&hits_with(mask, candidate_parts, exact), summary);
                 }
                 if bound >= min_bound - 1e-9 {
-                    keep(bounds, summary.entity, bound);
+                    keep(bounds, summary, bound);
                 }
             }
             stats.names_touched += touched.len();
