@@ -157,6 +157,17 @@ pub(crate) struct PartGroup {
 /// Per chunk of a listed part group: the most favourable rest of its persons' names and of its other names.
 pub(crate) type ChunkRests = [Option<NameRest>; 2];
 
+/// The most favourable rests of the persons' names and of the other names among `entries`' names.
+fn most_favourable_rests(rests: &[NameRest], entries: &[u64]) -> ChunkRests {
+    let mut best: ChunkRests = [None, None];
+    for &e in entries {
+        let rest = rests[entry_name(e) as usize];
+        let slot = &mut best[rest.person() as usize];
+        *slot = Some(slot.map_or(rest, |b| b.most_favourable(rest)));
+    }
+    best
+}
+
 /// Entries per chunk of a part group, each with the most favourable rests of its names (see
 /// [`WatchlistIndex::chunk_rests`]).
 pub(crate) const GROUP_CHUNK: usize = 64;
@@ -198,15 +209,7 @@ fn part_groups(
                     if group.len() >= min_len && part.is_some() {
                         let chunks = group
                             .chunks(GROUP_CHUNK)
-                            .map(|chunk| {
-                                let mut best: ChunkRests = [None, None];
-                                for &e in chunk {
-                                    let rest = index.rests[entry_name(e) as usize];
-                                    let slot = &mut best[rest.person() as usize];
-                                    *slot = Some(slot.map_or(rest, |b| b.most_favourable(rest)));
-                                }
-                                best
-                            })
+                            .map(|chunk| most_favourable_rests(&index.rests, chunk))
                             .collect();
                         groups.push((group[0], group.len(), chunks));
                     }
@@ -718,6 +721,7 @@ impl WatchlistIndexBuilder {
             ids,
             part_groups: FxHashMap::default(),
             chunk_rests: Vec::new(),
+            large_rests: FxHashMap::default(),
             dominant_skeletons: dominant,
             pair_postings: FxHashMap::default(),
             pair_ids: Vec::new(),
@@ -768,6 +772,17 @@ impl WatchlistIndexBuilder {
             .collect();
         (index.part_groups, index.chunk_rests) =
             part_groups(&index, LISTED_PART_GROUP.min(large_posting + 1));
+        index.large_rests = index
+            .postings
+            .par_iter()
+            .filter(|(_, p)| p.len() > large_posting)
+            .map(|(&key, p)| {
+                let entries = &index.ids[p.start as usize..p.end as usize];
+                (key, most_favourable_rests(&index.rests, entries))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect();
         // Pair keys: for every two parts of a name that both carry a large key, the pair of those keys. The
         // entry says what else the name holds (see `PairRest`), so a query can pass over names whose other parts
         // keep them under its bound without touching them.
@@ -848,6 +863,10 @@ pub struct WatchlistIndex {
     /// Per chunk of [`GROUP_CHUNK`] entries of a listed part group: the most favourable rest of its persons'
     /// names and of its other names ([`NameRest::most_favourable`]), `None` when it has none.
     chunk_rests: Vec<ChunkRests>,
+    /// Per large posting (more than `large_posting` entries), the same for all its names: a probe that adds
+    /// names only if their rest reaches a bound knows before reading whether any can (see
+    /// [`Self::large_rests`]).
+    large_rests: FxHashMap<Key, ChunkRests>,
     /// Per lexicon-group key, the key of the skeleton most of the group's listed spellings have. The group's
     /// spellings of other skeletons are also posted under its residual key ([`keys::residual_group_key`]), so a
     /// query part of the dominant skeleton, which probes that skeleton anyway, reads the residual key instead of
@@ -979,6 +998,12 @@ impl WatchlistIndex {
     pub(crate) fn chunk_rests(&self, group: &PartGroup) -> &[ChunkRests] {
         let at = group.rests_at as usize;
         &self.chunk_rests[at..at + (group.len as usize).div_ceil(GROUP_CHUNK)]
+    }
+
+    /// The most favourable rests of the persons' names and of the other names under `key`, if its posting is
+    /// large.
+    pub(crate) fn large_rests(&self, key: Key) -> Option<&ChunkRests> {
+        self.large_rests.get(&key)
     }
 
     /// Whether a part group of `entries` entries in a run ordered by part is listed (see [`Self::part_groups`]).

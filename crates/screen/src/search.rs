@@ -1772,6 +1772,16 @@ impl WatchlistIndex {
                         params,
                         min_bound,
                     );
+                    // When no name under the large keys has a rest that can reach the bound, they add nothing:
+                    // pass 2 sets their bits, comparing the touched names directly when that is cheaper (and
+                    // once for equal parts).
+                    let can_add = split[i].1.iter().any(|&(k, _)| {
+                        self.large_rests(k)
+                            .is_none_or(|best| best.iter().flatten().any(|&b| rest.admits(b)))
+                    });
+                    if !can_add {
+                        continue;
+                    }
                     probing.hit_bounded(
                         &split[i].1,
                         typo,
