@@ -41,9 +41,10 @@ pub(crate) enum Check {
     /// Every hit counts, and the parts are at most variants of each other (same lexicon group, same skeleton):
     /// their similarity is below 1.0 unless their texts are equal, which the `T` key says.
     Variant,
-    /// Every hit counts, at a known similarity below 1.0: a joined skeleton (`N` key), which
-    /// `interdict_names::merged_similarity` scores [`interdict_names::MERGED_SKELETON_SIMILARITY`] unless the
-    /// joined texts are equal, which the `M` key says.
+    /// Every hit counts, at a known similarity below 1.0: a joined skeleton (the `N` key of a query part, the
+    /// `S` key of two adjacent query parts joined), which `interdict_names::merged_similarity` scores
+    /// [`interdict_names::MERGED_SKELETON_SIMILARITY`] unless the joined texts are equal, which the `M` and `T`
+    /// keys say.
     Capped,
     /// The parts must be at most one text edit apart (`E` family): the probe is the query text with the byte
     /// `deleted` removed at `at` ([`WHOLE`] when nothing is removed); see [`PartSignature::admits`].
@@ -462,15 +463,16 @@ pub(crate) fn merge_probe_keys(part: &Part, out: &mut Vec<(Key, Check)>) {
 }
 
 /// Query side: keys of the concatenation of query parts `i` and `i + 1`, matched against candidates' single
-/// parts (families `T` and `S`).
-pub(crate) fn adjacent_keys(name: &PreparedName, i: usize, out: &mut Vec<Key>) {
+/// parts (families `T` and `S`), with their checks: the joined text may match exactly, the joined skeleton
+/// alone at a capped similarity (see [`merge_probe_keys`]).
+pub(crate) fn adjacent_keys(name: &PreparedName, i: usize, out: &mut Vec<(Key, Check)>) {
     if name.parts[i].role != PartRole::Word || name.parts[i + 1].role != PartRole::Word {
         return;
     }
     let (joined, skeleton) = &name.adjacent[i];
-    out.push(text_key(joined));
+    out.push((text_key(joined), Check::None));
     if skeleton.len() >= 3 {
-        out.push(key(b'S', skeleton.as_bytes()));
+        out.push((key(b'S', skeleton.as_bytes()), Check::Capped));
     }
 }
 

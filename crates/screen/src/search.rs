@@ -599,6 +599,16 @@ fn pair_probes(a: &Probes, b: &Probes) -> Probes {
     pairs
 }
 
+/// Makes the joined-skeleton probes ([`Check::Capped`]) exact ones when the query parts' typo cap (`typo_cap`, the
+/// least of them) is below the similarity such a hit has: bounding caps a capped hit at the typo cap.
+fn capped_if_bounded(probes: &mut Probes, typo_cap: f64) {
+    if typo_cap < interdict_names::MERGED_SKELETON_SIMILARITY {
+        for (_, check) in probes.iter_mut().filter(|(_, c)| *c == Check::Capped) {
+            *check = Check::None;
+        }
+    }
+}
+
 /// Posting entries that reading costs as much as comparing a query part with one candidate name's parts (reading
 /// an entry of a name not touched is a bit test in a small bitmap; a comparison runs `part_similarity` on every
 /// part: measured at a million names, 40 left 37% of query time in direct comparisons, 200 and 500 cost the same).
@@ -683,23 +693,20 @@ struct Probing<'a> {
 impl Probing<'_> {
     /// Hits of a query part written as one word on candidates' two adjacent parts joined.
     /// A joined-skeleton hit counts as capped ([`HitKind::Capped`]) when the part's typo cap bounds its
-    /// similarity, else as exact.
+    /// similarity, else as exact (see [`capped_if_bounded`]).
     fn merge_hits(&mut self, i: usize, part: &interdict_names::Part, typo_cap: f64, adds: bool) {
         let mut probes: Probes = Vec::with_capacity(2);
         keys::merge_probe_keys(part, &mut probes);
-        for (_, check) in &mut probes {
-            if *check == Check::Capped && typo_cap < interdict_names::MERGED_SKELETON_SIMILARITY {
-                *check = Check::None;
-            }
-        }
+        capped_if_bounded(&mut probes, typo_cap);
         self.hit(&probes, None, (1 << i) | MERGED_BIT, adds, Reach::Joined);
     }
 
-    /// Hits of the query's adjacent parts `i, i + 1` joined on candidates' single parts.
-    fn adjacent_hits(&mut self, query: &interdict_names::PreparedName, i: usize, adds: bool) {
-        let mut ks = Vec::with_capacity(2);
-        keys::adjacent_keys(query, i, &mut ks);
-        let probes: Probes = ks.into_iter().map(|k| (k, Check::None)).collect();
+    /// Hits of the query's adjacent parts `i, i + 1` joined on candidates' single parts; a joined-skeleton hit
+    /// counts as capped when both parts' typo caps bound its similarity.
+    fn adjacent_hits(&mut self, qn: &QueryName, i: usize, adds: bool) {
+        let mut probes: Probes = Vec::with_capacity(2);
+        keys::adjacent_keys(&qn.prepared, i, &mut probes);
+        capped_if_bounded(&mut probes, qn.typo_caps[i].min(qn.typo_caps[i + 1]));
         let pair = (1u64 << i) | (1 << (i + 1));
         self.hit(&probes, None, pair, adds, Reach::Part);
     }
@@ -1648,7 +1655,7 @@ impl WatchlistIndex {
             let adjacent_pairs = qn.prepared.adjacent.len().min(MAX_PARTS - 1);
             let pair_adds = |i: usize| adds(&i) || adds(&(i + 1));
             for i in (0..adjacent_pairs).filter(|&i| pair_adds(i)) {
-                probing.adjacent_hits(&qn.prepared, i, true);
+                probing.adjacent_hits(qn, i, true);
             }
             // Pass 1, adding candidates, the parts with the fewest entries first (by posting length, cheaper to
             // find than the admitted entries and as good for ordering). Once a part without large keys
@@ -1829,7 +1836,7 @@ impl WatchlistIndex {
                 }
             }
             for i in (0..adjacent_pairs).filter(|&i| !pair_adds(i)) {
-                probing.adjacent_hits(&qn.prepared, i, false);
+                probing.adjacent_hits(qn, i, false);
             }
             stats.entries_read += probing.entries_read;
             // The names that adjacent equal parts joined ("marekmarek") reach (see `QueryName::matchable`), sorted;
@@ -1841,7 +1848,7 @@ impl WatchlistIndex {
                         keys::adjacent_keys(&qn.prepared, i, &mut ks);
                     }
                 }
-                let postings = ks.iter().map(|&k| self.posting(k));
+                let postings = ks.iter().map(|&(k, _)| self.posting(k));
                 (postings.clone().map(<[u64]>::len).sum::<usize>() <= JOINED_EQUAL_LISTED).then(
                     || {
                         let mut reached: Vec<u32> =
