@@ -254,19 +254,15 @@ impl PartSignature {
     /// (Folding maps letters to fewer bits: a folded difference is never larger than the letters', so the
     /// bound holds. Lengths from 31 on read as 31, which only allows more.)
     fn within_typo(self, other: PartSignature, own: u32, theirs: u32) -> bool {
-        let (shorter, longer) = if other.length() >= self.length() {
-            (self.length(), other.length())
-        } else {
-            (other.length(), self.length())
-        };
-        let edits = interdict_names::typo_edits(shorter as usize, longer as usize);
         let only_own = (own & !theirs).count_ones();
         let only_theirs = (theirs & !own).count_ones();
-        let (longer_only, shorter_only) = if other.length() >= self.length() {
-            (only_theirs, only_own)
+        // (length, letters only it has) of the shorter and the longer text.
+        let ((shorter, shorter_only), (longer, longer_only)) = if other.length() >= self.length() {
+            ((self.length(), only_own), (other.length(), only_theirs))
         } else {
-            (only_own, only_theirs)
+            ((other.length(), only_theirs), (self.length(), only_own))
         };
+        let edits = interdict_names::typo_edits(shorter as usize, longer as usize);
         let difference = longer - shorter;
         difference <= edits && longer_only <= edits && shorter_only <= edits - difference
     }
